@@ -1,0 +1,66 @@
+# habeas: the two commands a new user needs are `make run` and `make test`.
+# Everything else here serves them. CMake does the building; ctest runs the tests.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DB         ?= demo.db
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian packages the build and tests need (checked by name, installed if missing).
+DEPS = build-essential cmake pkg-config libjansson-dev libsqlite3-dev libssl-dev \
+       libcmocka-dev sqlite3
+
+.PHONY: all deps build asan run test test-fast test-asan bench lint clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/Makefile $(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+run: build
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	./$(BUILD)/habeas demo --db $(DB)
+	@echo
+	@echo "Demo ledger: $(DB). Look around with:"
+	@echo "  ./$(BUILD)/habeas facility F-CECOT --db $(DB)"
+	@echo "  ./$(BUILD)/habeas transfer T-2025-0315 --db $(DB)"
+	@echo "  ./$(BUILD)/habeas export --db $(DB) | head"
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 HB_SANITIZED=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test: test-fast test-asan
+
+bench: build
+	./$(BUILD)/bench_import
+
+lint:
+	clang-format --dry-run -Werror src/*/*.[ch] tests/*.[ch] bench/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr -I src --suppress=missingIncludeSystem src tests bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,71 @@
+/* ledger: the append-only log. Owns a store and the state projection.
+ *
+ * ledger_open replays the stored log into a fresh state. Appends go through a
+ * batch: each event is checked against state (references), applied (undoably),
+ * wrapped in a record {seq, recorded_at, actor, event}, canonicalised (RFC 8785)
+ * and leaf-hashed (RFC 9162). ledger_batch_commit writes the rows in one store
+ * transaction and returns only once they are durable; any error before that
+ * rolls back both the store and the state, so a refused batch changes nothing.
+ *
+ * One writer per ledger. Not thread-safe; the server serialises writers. */
+#ifndef HB_LEDGER_H
+#define HB_LEDGER_H
+#include <stdint.h>
+#include <stdio.h>
+#include "model/event.h"
+#include "state/state.h"
+#include "store/store.h"
+#include "util/err.h"
+
+typedef struct ledger ledger;
+
+/* mode: STORE_CREATE for `habeas init`, STORE_OPEN otherwise. Owner calls
+ * ledger_close. On error *out is NULL and err explains. */
+int ledger_open(const char *uri, store_mode mode, ledger **out, hb_err *err);
+void ledger_close(ledger *l);
+
+const state *ledger_state(const ledger *l);
+store *ledger_store(ledger *l);
+int64_t ledger_size(const ledger *l); /* last seq */
+
+typedef struct ledger_batch ledger_batch;
+
+/* actor: who tells the ledger (e.g. "cli:alice"); copied. One batch at a time. */
+int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err *err);
+/* Check and stage one event. HB_EINPUT (errs filled, prefixed with where) when
+ * refused: the batch then keeps collecting errors but can no longer commit.
+ * HB_EINTERNAL on storage or memory failure. */
+int ledger_batch_add(ledger_batch *b, const event *ev, hb_errlist *errs, const char *where);
+/* Stage a record as exported (restore): its seq must be the next one and its
+ * hash must match its canonical bytes; recorded_at and actor are kept as given. */
+int ledger_batch_add_record(ledger_batch *b, const record *r, hb_errlist *errs,
+                            const char *where);
+/* Durable commit; frees b. *first/*last (may be NULL) get the seqs assigned
+ * (0/0 for an empty batch). On failure everything is rolled back. */
+int ledger_batch_commit(ledger_batch *b, int64_t *first, int64_t *last, hb_err *err);
+/* Roll back store and state; frees b. */
+void ledger_batch_abort(ledger_batch *b);
+
+/* Import JSON Lines of bare events from data[0..n) all-or-nothing. name is used in
+ * messages ("events.jsonl:812: ..."). Blank lines are skipped. Returns 0,
+ * HB_EINPUT (errs has up to errs->limit messages, nothing stored) or HB_EINTERNAL. */
+int ledger_import(ledger *l, const char *name, const char *data, size_t n, const char *actor,
+                  hb_errlist *errs, int64_t *first, int64_t *last, hb_err *err);
+/* Restore an export into an empty ledger: checks each hash and that seqs run
+ * 1, 2, 3 ... without gaps. Same all-or-nothing contract as import. */
+int ledger_restore(ledger *l, const char *name, const char *data, size_t n, hb_errlist *errs,
+                   int64_t *last, hb_err *err);
+/* Write records with seq >= from as export lines ("...\n"). */
+int ledger_export(ledger *l, int64_t from, FILE *out, hb_err *err);
+
+/* Read the stored records with the given seqs (any order) and call fn with each
+ * decoded record; strings live until fn returns. For history views. */
+typedef int (*ledger_record_fn)(void *ctx, const record *r);
+int ledger_read(ledger *l, const int64_t *seqs, size_t n, ledger_record_fn fn, void *ctx,
+                hb_err *err);
+
+/* Recompute every stored record's canonical bytes and leaf hash and check that seqs
+ * run without gaps. 0 when all match; HB_ERULE with err naming the first bad seq
+ * and why; HB_EINTERNAL on storage failure. *checked gets the number of records. */
+int ledger_verify(ledger *l, int64_t *checked, hb_err *err);
+#endif

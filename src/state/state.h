@@ -1,0 +1,197 @@
+/* state: the in-memory projection of the log. Every read is served from here.
+ *
+ * Built by applying events in seq order (replay on open, then each append).
+ * state_check validates an event's references against the current state (step two
+ * of validation: the person, facility, unit, agreement, hold, transfer it names
+ * exists; no second admission without a release or transfer in between ...).
+ * state_apply never fails on a checked event except for out of memory.
+ *
+ * Transactions: between state_begin and state_commit every change is recorded in
+ * an undo log, so state_rollback returns the projection exactly to what it was at
+ * state_begin (an import with one bad line changes nothing, in memory either).
+ *
+ * Entities are kept in stable-address pools and found by id through hash maps.
+ * Pointers returned by lookups stay valid until state_free (or until a rollback
+ * removes the entity they point to). Strings are interned in the state's arena.
+ * Threads: one writer; readers must not run concurrently with apply (the server
+ * will add a lock around it). */
+#ifndef HB_STATE_H
+#define HB_STATE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "model/event.h"
+#include "util/err.h"
+
+#define ST_NONE UINT32_MAX
+
+typedef struct {
+    int64_t *v;
+    uint32_t n, cap;
+} st_seqs; /* the seqs of the events about an entity, ascending */
+
+typedef enum {
+    CUST_NEVER,      /* registered, never admitted */
+    CUST_HELD,       /* admitted (or arrived) and held at facility (unit may be ST_NONE) */
+    CUST_IN_TRANSIT, /* departed on a transfer, not yet arrived */
+    CUST_RELEASED,
+    CUST_DECEASED,
+} custody_state;
+
+typedef struct {
+    int8_t kind; /* status_kind */
+    hb_cc jurisdiction, country;
+    int32_t valid_from, valid_until; /* valid_until may be HB_DATE_ABSENT */
+    int64_t seq, at_us;
+} st_status;
+
+typedef struct {
+    int8_t final, violent;
+    hb_cc jurisdiction;
+    int32_t date;
+    int64_t sentence_days;
+    int64_t seq, at_us;
+} st_conviction;
+
+typedef struct {
+    int8_t to, given; /* consent_to, bool */
+    int64_t seq, at_us;
+} st_consent;
+
+typedef struct {
+    const char *id, *given_names, *family_names;
+    int32_t birth_date;
+    hb_cc birth_country;
+    hb_cc *nationalities;
+    uint16_t n_nationalities;
+    uint16_t n_status, n_conviction, n_consent, n_allegation;
+    st_status *status;         /* in seq order */
+    st_conviction *conviction; /* in seq order */
+    st_consent *consent;       /* in seq order */
+    /* current custody */
+    custody_state custody;
+    uint32_t facility, unit; /* ST_NONE when none / unassigned */
+    uint32_t transfer;       /* the transfer in transit on, or ST_NONE */
+    int8_t basis_kind;       /* basis_kind or -1 */
+    const char *basis_reference;
+    int32_t basis_until, basis_review_by; /* dates, may be HB_DATE_ABSENT */
+    int64_t custody_since_seq, custody_since_us;
+    int64_t registered_seq;
+    st_seqs history;
+} st_person;
+
+typedef struct {
+    const char *id;
+    int8_t kind; /* unit_kind */
+    int64_t capacity, beds;
+    double floor_area_m2;
+    uint32_t facility;
+    uint32_t held; /* persons held in this unit now */
+    int64_t certified_seq;
+} st_unit;
+
+typedef struct {
+    const char *id, *name, *contact; /* contact may be NULL */
+    hb_cc country;
+    int8_t kind; /* facility_kind */
+    int64_t design_capacity;
+    ev_security security;
+    uint32_t *units; /* unit indexes, in certification order */
+    uint32_t n_units, cap_units;
+    uint32_t held; /* persons held at the facility now, with or without a unit */
+    int64_t registered_seq;
+    st_seqs history;
+} st_facility;
+
+typedef struct {
+    const char *id;
+    hb_cc sending_state, receiving_state;
+    uint32_t *facilities;
+    uint32_t n_facilities;
+    int32_t starts, ends;
+    ev_fee fee;
+    ev_baseline baseline_cost;
+    ev_conditions conditions; /* nationalities list copied into the state arena */
+    int64_t signed_seq, signed_us;
+    st_seqs history;
+} st_agreement;
+
+typedef struct {
+    const char *id, *issued_by, *case_;
+    int8_t kind; /* hold_kind */
+    int64_t effective_from_us, until_us; /* until_us = INT64_MAX when open-ended */
+    uint32_t *persons;                   /* scope persons (person indexes) */
+    uint32_t n_persons;
+    const char *authority; /* scope, may be NULL */
+    hb_cc destination_country;
+    int64_t placed_seq, placed_us;
+    int64_t lifted_seq, lifted_us; /* 0 / INT64_MAX while not lifted */
+} st_hold;
+
+typedef enum {
+    TP_PROPOSED,
+    TP_APPROVED,
+    TP_CANCELLED,
+    TP_DEPARTED,
+    TP_ARRIVED,
+} transfer_person_state;
+
+typedef struct {
+    uint32_t person;
+    transfer_person_state state;
+    int64_t seq; /* the event that set that state */
+} st_transfer_person;
+
+typedef struct {
+    const char *id, *authority;
+    uint32_t from_facility, to_facility, agreement; /* agreement may be ST_NONE */
+    hb_time departure_planned; /* text interned */
+    st_transfer_person *persons; /* proposed persons, then any others named later */
+    uint32_t n_persons, cap_persons;
+    int64_t proposed_seq, proposed_us;
+    st_seqs history;
+} st_transfer;
+
+typedef struct state state;
+
+/* NULL on out of memory. Owner calls state_free. */
+state *state_new(void);
+void state_free(state *s);
+
+/* References and custody sequence. Appends messages to errs (with where) and returns
+ * HB_EINPUT when refused, 0 when the event may be applied. Does not change s. */
+int state_check(const state *s, const event *ev, hb_errlist *errs, const char *where);
+/* Apply a checked event recorded as seq. 0, or HB_EINTERNAL on out of memory. */
+int state_apply(state *s, int64_t seq, const event *ev);
+
+void state_begin(state *s);
+void state_commit(state *s);
+void state_rollback(state *s);
+
+/* Lookups by id; NULL when absent. */
+const st_person *state_person(const state *s, const char *id);
+const st_facility *state_facility(const state *s, const char *id);
+const st_agreement *state_agreement(const state *s, const char *id);
+const st_hold *state_hold(const state *s, const char *id);
+const st_transfer *state_transfer(const state *s, const char *id);
+/* Unit by its id within a facility; NULL when absent. */
+const st_unit *state_unit(const state *s, const st_facility *f, const char *unit_id);
+
+/* By index (0 .. count-1), for iteration and for the index fields above. */
+size_t state_count_persons(const state *s);
+size_t state_count_facilities(const state *s);
+size_t state_count_units(const state *s);
+size_t state_count_agreements(const state *s);
+size_t state_count_holds(const state *s);
+size_t state_count_transfers(const state *s);
+const st_person *state_person_at(const state *s, uint32_t i);
+const st_facility *state_facility_at(const state *s, uint32_t i);
+const st_unit *state_unit_at(const state *s, uint32_t i);
+const st_agreement *state_agreement_at(const state *s, uint32_t i);
+const st_hold *state_hold_at(const state *s, uint32_t i);
+const st_transfer *state_transfer_at(const state *s, uint32_t i);
+
+/* The seq of the last event applied (0 for an empty log). */
+int64_t state_last_seq(const state *s);
+/* Bytes held by the projection (arena, pools, maps, vectors), for the bench. */
+size_t state_memory(const state *s);
+#endif

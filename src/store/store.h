@@ -1,0 +1,83 @@
+/* store: the one storage interface. Only store/ knows SQL.
+ *
+ * A store keeps the log as rows (seq, body, hash): body is the record's canonical
+ * bytes, hash its RFC 9162 leaf hash. Seqs run 1, 2, 3 ... with no gaps; append
+ * refuses anything else. Writes happen inside begin/commit; commit returns only
+ * once the rows are durable (SQLite: WAL with synchronous=FULL). A crash before
+ * commit returns leaves none of the transaction's rows.
+ *
+ * URIs: a file path (SQLite, the default), or postgres://... (a later backend
+ * behind the same ops table). */
+#ifndef HB_STORE_H
+#define HB_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util/err.h"
+
+typedef struct store store;
+
+typedef struct {
+    int64_t seq;
+    const uint8_t *body;
+    size_t len;
+    const uint8_t *hash; /* 32 bytes */
+} store_row;
+
+/* Returns 0 to go on, non-zero to stop the scan (that value is returned). */
+typedef int (*store_row_fn)(void *ctx, const store_row *row);
+
+typedef enum {
+    STORE_OPEN = 0,   /* the ledger must exist */
+    STORE_CREATE = 1, /* create a new, empty ledger; refuse if one exists */
+} store_mode;
+
+struct store_ops {
+    int (*begin)(store *s, hb_err *err);
+    int (*append)(store *s, const store_row *rows, size_t n, hb_err *err);
+    int (*commit)(store *s, hb_err *err);
+    int (*rollback)(store *s, hb_err *err);
+    int (*size)(store *s, int64_t *last_seq, hb_err *err);
+    /* Rows with from <= seq <= to (to < 0: to the end), in seq order. */
+    int (*scan)(store *s, int64_t from, int64_t to, store_row_fn fn, void *ctx, hb_err *err);
+    /* Small key/value settings (schema version, ledger id ...). *val is malloc'd
+     * (caller frees) or NULL when absent. */
+    int (*meta_get)(store *s, const char *key, char **val, hb_err *err);
+    int (*meta_set)(store *s, const char *key, const char *val, hb_err *err);
+    void (*close)(store *s);
+};
+
+struct store {
+    const struct store_ops *ops;
+    char uri[512];
+};
+
+/* Opens the backend the URI names. On error *out is NULL and err says what to do
+ * ("no ledger at X: run `habeas init --db X` first"). Owner calls store_close. */
+int store_open(const char *uri, store_mode mode, store **out, hb_err *err);
+void store_close(store *s);
+
+static inline int store_begin(store *s, hb_err *e) { return s->ops->begin(s, e); }
+static inline int store_append(store *s, const store_row *r, size_t n, hb_err *e)
+{
+    return s->ops->append(s, r, n, e);
+}
+static inline int store_commit(store *s, hb_err *e) { return s->ops->commit(s, e); }
+static inline int store_rollback(store *s, hb_err *e) { return s->ops->rollback(s, e); }
+static inline int store_size(store *s, int64_t *n, hb_err *e) { return s->ops->size(s, n, e); }
+static inline int store_scan(store *s, int64_t from, int64_t to, store_row_fn fn, void *ctx,
+                             hb_err *e)
+{
+    return s->ops->scan(s, from, to, fn, ctx, e);
+}
+static inline int store_meta_get(store *s, const char *k, char **v, hb_err *e)
+{
+    return s->ops->meta_get(s, k, v, e);
+}
+static inline int store_meta_set(store *s, const char *k, const char *v, hb_err *e)
+{
+    return s->ops->meta_set(s, k, v, e);
+}
+
+/* Backend constructors (store.c dispatches on the URI). */
+int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *err);
+#endif

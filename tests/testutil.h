@@ -1,0 +1,24 @@
+/* testutil: small helpers shared by the cmocka tests. */
+#ifndef HB_TESTUTIL_H
+#define HB_TESTUTIL_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* A fresh empty directory under $TMPDIR (or /tmp), removed by tu_cleanup at exit.
+ * Returns a static path; each call makes a new one. */
+const char *tu_tmpdir(void);
+/* dir/name into out (static buffer rotating over 8 slots). */
+const char *tu_path(const char *dir, const char *name);
+/* Write s to path (truncating). Fails the test on error. */
+void tu_write(const char *path, const char *s);
+/* Read a whole file; caller frees. NULL if missing. */
+char *tu_read(const char *path, size_t *len);
+/* Run a shell command, capture stdout (and stderr when merge is set) into a
+ * malloc'd string (*out, caller frees; may be NULL to discard). Returns exit code. */
+int tu_sh(char **out, int merge, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Path of the built habeas binary. */
+const char *tu_habeas(void);
+#endif
