@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS = build-essential cmake pkg-config libjansson-dev libsqlite3-dev libssl-dev \
        libcmocka-dev sqlite3
 
-.PHONY: all deps build asan run test test-fast test-asan bench lint clean
+.PHONY: all deps build asan run test test-fast test-asan bench lint format clean
 
 all: build
 
@@ -61,6 +61,9 @@ lint:
 	clang-format --dry-run -Werror src/*/*.[ch] tests/*.[ch] bench/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr -I src --suppress=missingIncludeSystem src tests bench
+
+format:
+	clang-format -i src/*/*.[ch] tests/*.[ch] bench/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

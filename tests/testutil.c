@@ -12,6 +12,14 @@
 
 static char root[512];
 
+/* Tests may abort on out of memory: there is nothing to recover. */
+static char *tu_grow(char *p, size_t cap)
+{
+    char *q = realloc(p, cap);
+    if (!q) abort();
+    return q;
+}
+
 static void cleanup(void)
 {
     if (root[0] && !getenv("HB_KEEP_TMP")) {
@@ -62,7 +70,7 @@ char *tu_read(const char *path, size_t *len)
     size_t r;
     while ((r = fread(p + n, 1, cap - n - 1, f)) > 0) {
         n += r;
-        if (cap - n - 1 == 0) p = realloc(p, cap *= 2);
+        if (cap - n - 1 == 0) p = tu_grow(p, cap *= 2);
     }
     fclose(f);
     p[n] = '\0';
@@ -84,13 +92,18 @@ int tu_sh(char **out, int merge, const char *fmt, ...)
     char *s = malloc(cap);
     while ((r = fread(s + n, 1, cap - n - 1, p)) > 0) {
         n += r;
-        if (cap - n - 1 == 0) s = realloc(s, cap *= 2);
+        if (cap - n - 1 == 0) s = tu_grow(s, cap *= 2);
     }
     s[n] = '\0';
     int st = pclose(p);
-    if (out) *out = s;
-    else free(s);
+    if (out)
+        *out = s;
+    else
+        free(s);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-const char *tu_habeas(void) { return HB_BINARY; }
+const char *tu_habeas(void)
+{
+    return HB_BINARY;
+}

@@ -9,7 +9,8 @@ int buf_reserve(buf *b, size_t extra)
 {
     if (b->cap - b->len > extra) return 0;
     size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len <= extra) cap *= 2;
+    while (cap - b->len <= extra)
+        cap *= 2;
     char *p = realloc(b->p, cap);
     if (!p) return HB_EINTERNAL;
     b->p = p;
@@ -26,9 +27,15 @@ int buf_put(buf *b, const void *p, size_t n)
     return 0;
 }
 
-int buf_puts(buf *b, const char *s) { return buf_put(b, s, strlen(s)); }
+int buf_puts(buf *b, const char *s)
+{
+    return buf_put(b, s, strlen(s));
+}
 
-int buf_putc(buf *b, char c) { return buf_put(b, &c, 1); }
+int buf_putc(buf *b, char c)
+{
+    return buf_put(b, &c, 1);
+}
 
 int buf_printf(buf *b, const char *fmt, ...)
 {

@@ -11,7 +11,10 @@ typedef struct {
     size_t len, cap;
 } buf;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 int buf_reserve(buf *b, size_t extra);
 int buf_put(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);

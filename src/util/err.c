@@ -47,7 +47,8 @@ void errlist_add(hb_errlist *l, const char *where, const char *path, const char 
 
 void errlist_free(hb_errlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) free(l->msgs[i]);
+    for (size_t i = 0; i < l->n; i++)
+        free(l->msgs[i]);
     free(l->msgs);
     memset(l, 0, sizeof *l);
 }

@@ -1,5 +1,4 @@
 #include "util/hbtime.h"
-#include <stdio.h>
 #include <time.h>
 
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar. */
@@ -38,7 +37,10 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int ymd(const char *s, int *y, int *m, int *d, const char **why)
 {
@@ -48,8 +50,7 @@ static int ymd(const char *s, int *y, int *m, int *d, const char **why)
         return -1;
     }
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (*y < 1 || *m < 1 || *m > 12 || *d < 1 ||
-        *d > mdays[*m - 1] + (*m == 2 && leap(*y))) {
+    if (*y < 1 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1] + (*m == 2 && leap(*y))) {
         *why = "no such calendar date";
         return -1;
     }
@@ -89,15 +90,15 @@ int hbtime_parse(const char *s, size_t n, int64_t *us, const char **why)
             i++;
         }
         if (i == start || i - start > 9) return -1;
-        for (size_t k = i - start; k < 6; k++) frac *= 10;
+        for (size_t k = i - start; k < 6; k++)
+            frac *= 10;
     }
     int off = 0;
     if (i + 1 == n && s[i] == 'Z') {
         off = 0;
     } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
         int oh, om;
-        if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
-            return -1;
+        if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59) return -1;
         off = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
     } else {
         *why = "a time needs an offset: Z or +hh:mm / -hh:mm";
@@ -109,12 +110,31 @@ int hbtime_parse(const char *s, size_t n, int64_t *us, const char **why)
     return 0;
 }
 
-void hbdate_format(int32_t days, char out[11])
+/* Fixed-width decimal, so formatting needs no snprintf length reasoning. */
+static char *put2(char *p, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+static char *put_date(char *p, int32_t days)
 {
     int y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02u-%02u", y, m, d);
+    p = put2(p, (unsigned)(y < 0 ? 0 : y), 4);
+    *p++ = '-';
+    p = put2(p, m, 2);
+    *p++ = '-';
+    return put2(p, d, 2);
+}
+
+void hbdate_format(int32_t days, char out[11])
+{
+    *put_date(out, days) = '\0';
 }
 
 void hbtime_format_utc(int64_t us, char out[28])
@@ -123,11 +143,17 @@ void hbtime_format_utc(int64_t us, char out[28])
     int64_t frac = us - secs * 1000000;
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     int64_t rem = secs - days * 86400;
-    int y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(out, 28, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", y, m, d, (int)(rem / 3600),
-             (int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
+    char *p = put_date(out, (int32_t)days);
+    *p++ = 'T';
+    p = put2(p, (unsigned)(rem / 3600), 2);
+    *p++ = ':';
+    p = put2(p, (unsigned)(rem / 60 % 60), 2);
+    *p++ = ':';
+    p = put2(p, (unsigned)(rem % 60), 2);
+    *p++ = '.';
+    p = put2(p, (unsigned)frac, 6);
+    *p++ = 'Z';
+    *p = '\0';
 }
 
 int32_t hbtime_date(int64_t us)

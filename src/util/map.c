@@ -47,8 +47,9 @@ static int grow(map *m)
     m->slots = slots;
     m->cap = cap;
     for (size_t i = 0; i < old.cap; i++) {
-        if (old.slots[i].key) m->slots[find(m, old.slots[i].key, old.slots[i].klen,
-                                             old.slots[i].hash)] = old.slots[i];
+        if (old.slots[i].key)
+            m->slots[find(m, old.slots[i].key, old.slots[i].klen, old.slots[i].hash)] =
+                old.slots[i];
     }
     free(old.slots);
     return 0;

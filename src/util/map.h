@@ -19,7 +19,10 @@ typedef struct {
     size_t cap, n; /* cap is a power of two or 0 */
 } map;
 
-#define MAP_INIT {NULL, 0, 0}
+#define MAP_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 uint64_t map_hash(const char *k, size_t n);
 /* Returns 1 and sets *val when found, 0 otherwise. */
 int map_get(const map *m, const char *k, size_t n, uint32_t *val);
