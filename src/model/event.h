@@ -94,7 +94,7 @@ typedef enum {
     ST_WITHHOLDING_OF_REMOVAL,
     ST_CAT_PROTECTION,
     ST_REMOVAL_ORDER,
-    ST_NONE,
+    ST_NO_STATUS, /* the status "none" */
     ST__COUNT
 } status_kind;
 typedef enum {

@@ -1,0 +1,126 @@
+/* apply_transfer: transfers and each person's state on them. Departure and
+ * arrival are facts: a person not on the transfer is added to it, and custody
+ * follows the fact (in transit after departure; held at the destination with no
+ * unit after arrival, until an admission there gives one). */
+#include "state/state_internal.h"
+#include <stdlib.h>
+
+static int push_person(state *s, uint32_t ti, st_transfer_person tp)
+{
+    st_transfer *t = st_transfer_mut(s, ti);
+    if (t->n_persons == t->cap_persons) {
+        uint32_t cap = t->cap_persons ? t->cap_persons + t->cap_persons / 2 + 2 : 4;
+        st_transfer_person *v = realloc(t->persons, (size_t)cap * sizeof *v);
+        if (!v) return HB_EINTERNAL;
+        if (!t->persons) s->vec_allocs++;
+        s->vec_bytes += (size_t)(cap - t->cap_persons) * sizeof *v;
+        t->persons = v;
+        t->cap_persons = cap;
+    }
+    st_touch(s, ENT_TRANSFER, ti);
+    t->persons[t->n_persons++] = tp;
+    return 0;
+}
+
+static int proposed(state *s, int64_t seq, const event *ev)
+{
+    const ev_transfer_proposed *e = &ev->u.transfer_proposed;
+    bool oom = false;
+    const char *id = st_intern(s, e->transfer, &oom);
+    const char *authority = st_intern(s, e->authority, &oom);
+    const char *planned = st_intern(s, e->departure_planned.text, &oom);
+    uint32_t ti;
+    st_transfer *t = oom ? NULL : st_pool_push(s, &s->transfers, &ti);
+    if (!t) return HB_EINTERNAL;
+    t->id = id;
+    t->authority = authority;
+    t->from_facility = st_find(&s->facility_ids, e->from_facility);
+    t->to_facility = st_find(&s->facility_ids, e->to_facility);
+    t->agreement = st_find(&s->agreement_ids, e->agreement);
+    t->departure_planned =
+        (hb_time){{planned, e->departure_planned.text.n}, e->departure_planned.us};
+    t->proposed_seq = seq;
+    t->proposed_us = ev->at.us;
+    if (st_map_insert(s, &s->transfer_ids, id, e->transfer.n, ti)) return HB_EINTERNAL;
+    for (int32_t i = 0; i < e->persons.n; i++) {
+        uint32_t pi = st_find(&s->person_ids, e->persons.v[i]);
+        if (pi == ST_NONE) continue;
+        if (push_person(s, ti, (st_transfer_person){pi, TP_PROPOSED, seq}) ||
+            st_history(s, ENT_PERSON, pi, seq))
+            return HB_EINTERNAL;
+    }
+    if (st_history(s, ENT_TRANSFER, ti, seq) ||
+        st_history(s, ENT_FACILITY, t->from_facility, seq) ||
+        st_history(s, ENT_FACILITY, t->to_facility, seq))
+        return HB_EINTERNAL;
+    return st_history(s, ENT_AGREEMENT, t->agreement, seq);
+}
+
+static transfer_person_state step_state(event_type t)
+{
+    switch (t) {
+    case EV_TRANSFER_APPROVED:
+        return TP_APPROVED;
+    case EV_TRANSFER_CANCELLED:
+        return TP_CANCELLED;
+    case EV_TRANSFER_DEPARTED:
+        return TP_DEPARTED;
+    default:
+        return TP_ARRIVED;
+    }
+}
+
+/* Custody follows departures and arrivals; the facility left or reached keeps
+ * the event in its history. */
+static int move_person(state *s, int64_t seq, const event *ev, uint32_t ti, uint32_t pi)
+{
+    const st_transfer *t = st_transfer_mut(s, ti);
+    const st_person *p = st_person_mut(s, pi);
+    uint32_t from = p->custody == CUST_HELD ? p->facility : ST_NONE;
+    st_occupancy_leave(s, p);
+    if (ev->type == EV_TRANSFER_DEPARTED) {
+        st_set_custody(s, pi, CUST_IN_TRANSIT, ST_NONE, ST_NONE, ti, seq, ev->at.us);
+        return st_history(s, ENT_FACILITY, from, seq);
+    }
+    st_set_custody(s, pi, CUST_HELD, t->to_facility, ST_NONE, ST_NONE, seq, ev->at.us);
+    st_occupancy_enter(s, t->to_facility, ST_NONE);
+    if (from != t->to_facility && st_history(s, ENT_FACILITY, from, seq)) return HB_EINTERNAL;
+    return st_history(s, ENT_FACILITY, t->to_facility, seq);
+}
+
+static int step(state *s, int64_t seq, const event *ev)
+{
+    const ev_transfer_step *e = &ev->u.transfer_step;
+    uint32_t ti = st_find(&s->transfer_ids, e->transfer);
+    if (ti == ST_NONE) return HB_EINTERNAL;
+    st_transfer *t = st_transfer_mut(s, ti);
+    transfer_person_state ns = step_state(ev->type);
+    bool fact = ev->type == EV_TRANSFER_DEPARTED || ev->type == EV_TRANSFER_ARRIVED;
+    tp_index x;
+    tp_index_init(&x, s, t, e->persons.n > 0 ? (size_t)e->persons.n : 0);
+    int rc = 0;
+    for (int32_t i = 0; i < e->persons.n && !rc; i++) {
+        uint32_t pi = st_find(&s->person_ids, e->persons.v[i]);
+        if (pi == ST_NONE) continue;
+        uint32_t pos = tp_index_find(&x, s, t, pi);
+        if (pos == ST_NONE) {
+            rc = push_person(s, ti, (st_transfer_person){pi, ns, seq});
+            tp_index_add(&x, s, pi, t->n_persons - 1);
+        } else {
+            /* Entries are many and each changes rarely: saved one by one. */
+            if (!st_fresh(s, ENT_TRANSFER, ti))
+                st_save(s, &t->persons[pos], sizeof t->persons[pos]);
+            t->persons[pos].state = ns;
+            t->persons[pos].seq = seq;
+        }
+        if (!rc && fact) rc = move_person(s, seq, ev, ti, pi);
+        if (!rc) rc = st_history(s, ENT_PERSON, pi, seq);
+    }
+    tp_index_free(&x);
+    return rc ? rc : st_history(s, ENT_TRANSFER, ti, seq);
+}
+
+int apply_transfer(state *s, int64_t seq, const event *ev)
+{
+    return ev->type == EV_TRANSFER_PROPOSED ? proposed(s, seq, ev) : step(s, seq, ev);
+}

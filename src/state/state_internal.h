@@ -1,0 +1,203 @@
+/* state_internal: the state struct and the helpers shared by the src/state sources.
+ *
+ * Inside a transaction every change to the projection is recorded in the undo
+ * log: new entities (st_pool_push), map insertions (st_map_insert), and changed
+ * fields of existing entities (st_touch before the change); outside one (replay)
+ * nothing is recorded. */
+#ifndef HB_STATE_INTERNAL_H
+#define HB_STATE_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "state/state.h"
+#include "util/arena.h"
+#include "util/map.h"
+
+/* Stable-address pool: fixed chunks of POOL_CHUNK elements, never moved. */
+#define POOL_SHIFT 10
+#define POOL_CHUNK (1u << POOL_SHIFT)
+#define POOL_MASK (POOL_CHUNK - 1)
+
+typedef enum { ENT_PERSON, ENT_FACILITY, ENT_UNIT, ENT_AGREEMENT, ENT_HOLD, ENT_TRANSFER } ent_kind;
+
+typedef struct {
+    unsigned char **chunks; /* malloc'd, each POOL_CHUNK * elem bytes */
+    uint32_t **stamps;      /* per chunk, calloc'd on first touch: last txn that touched */
+    uint32_t n, n_chunks, cap_chunks;
+    uint32_t elem;
+    ent_kind kind;
+} pool;
+
+static inline void *pool_at(const pool *p, uint32_t i)
+{
+    return p->chunks[i >> POOL_SHIFT] + (size_t)(i & POOL_MASK) * p->elem;
+}
+void pool_init(pool *p, uint32_t elem, ent_kind kind);
+/* A zeroed new element and its index in *idx; NULL on out of memory. Not undoable
+ * by itself: use st_pool_push. */
+void *pool_push(pool *p, uint32_t *idx);
+void pool_free(pool *p);
+size_t pool_bytes(const pool *p);
+/* The touch stamp of element i; NULL on out of memory. */
+uint32_t *pool_stamp(pool *p, uint32_t i);
+
+typedef enum { UNDO_BYTES, UNDO_MAP_INSERT, UNDO_POOL_PUSH } undo_kind;
+
+typedef struct {
+    void *p; /* UNDO_BYTES: the field; UNDO_MAP_INSERT: the map; UNDO_POOL_PUSH: the pool */
+    union {
+        uint64_t old;    /* UNDO_BYTES: the field's old bytes */
+        const char *key; /* UNDO_MAP_INSERT */
+    } u;
+    uint32_t klen;
+    uint8_t kind, size;
+} undo_entry;
+
+struct state {
+    arena strings; /* ids, names, interned event strings */
+    pool persons, facilities, units, agreements, holds, transfers;
+    map person_ids, facility_ids, unit_ids, agreement_ids, hold_ids, transfer_ids;
+    int64_t last_seq;
+    size_t vec_bytes;  /* bytes in malloc'd vectors (histories, status arrays ...) */
+    size_t vec_allocs; /* live malloc'd vectors, for the allocator overhead estimate */
+    bool in_txn;
+    bool undo_lost;       /* an undo entry could not be recorded (out of memory) */
+    bool txn_last_saved;  /* last_seq's value at state_begin is in the log */
+    uint32_t txn_mark[6]; /* pool sizes at state_begin, by ent_kind */
+    uint32_t txn_id;      /* stamps entities touched in the current transaction */
+    undo_entry *undo;
+    size_t n_undo, cap_undo;
+};
+
+/* Undo log (undo.c). Reserve before changing anything so that recording cannot
+ * fail half-way through an event: st_touch needs at most UNDO_TOUCH entries. */
+#define UNDO_TOUCH 12
+int undo_reserve(state *s, size_t entries);
+void undo_push(state *s, const undo_entry *e);
+void undo_free(state *s);
+
+/* Record the old bytes of a field (or a run of fields, in 8-byte pieces) before
+ * overwriting them. Only for fields that can be restored as they were: never a
+ * vector's pointer or capacity. */
+void st_save(state *s, void *p, size_t n);
+
+/* Before changing an existing entity, touch it. The first touch in a transaction
+ * records every mutable field of the entity (its scalars and its vector lengths);
+ * later changes in the same transaction need no record, nor do changes to an
+ * entity created in the transaction (rollback removes it whole), which keeps the
+ * log of a large import small. Outside a transaction (replay) it is one test.
+ * Transfer person entries are the exception: save them with st_save_tp. */
+void st_touch(state *s, ent_kind kind, uint32_t idx);
+static inline bool st_fresh(const state *s, ent_kind kind, uint32_t idx)
+{
+    return !s->in_txn || idx >= s->txn_mark[kind];
+}
+
+/* Entity creation and id maps (state.c). */
+void *st_pool_push(state *s, pool *p, uint32_t *idx);
+int st_map_insert(state *s, map *m, const char *key, size_t klen, uint32_t val);
+/* Frees the malloc'd vectors of an entity (rollback of its creation, state_free). */
+void st_entity_release(state *s, ent_kind kind, void *ent);
+
+/* Strings (state.c). NULL stays NULL; NULL on out of memory otherwise sets *oom. */
+const char *st_intern(state *s, hb_str str, bool *oom);
+
+/* Lookups by hb_str id (state.c); ST_NONE when absent. */
+uint32_t st_find(const map *m, hb_str id);
+uint32_t st_find_unit(const state *s, uint32_t facility, hb_str unit);
+/* Interns "facility\0unit" as the unit map key; the unit id is key + strlen(facility) + 1. */
+const char *st_unit_key(state *s, const char *facility, hb_str unit, size_t *klen);
+
+static inline st_person *st_person_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->persons, i);
+}
+static inline st_facility *st_facility_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->facilities, i);
+}
+static inline st_unit *st_unit_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->units, i);
+}
+static inline st_agreement *st_agreement_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->agreements, i);
+}
+static inline st_hold *st_hold_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->holds, i);
+}
+static inline st_transfer *st_transfer_mut(const state *s, uint32_t i)
+{
+    return pool_at(&s->transfers, i);
+}
+
+/* Appends seq to the history of entity idx of a kind that has one (person,
+ * facility, agreement, transfer); ST_NONE is ignored. 0 or HB_EINTERNAL. */
+int st_history(state *s, ent_kind kind, uint32_t idx, int64_t seq);
+
+/* Vectors (vec.c), of an entity already touched. Growth keeps the new buffer on
+ * rollback: only lengths are restored (by the touch). 0 or HB_EINTERNAL. */
+int st_seqs_push(state *s, st_seqs *h, int64_t seq); /* no-op when seq is already last */
+int st_u32_push(state *s, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
+/* Arrays whose capacity lives in a hidden header before element 0 (the public
+ * structs keep only a count). Returns the slot for element n, or NULL on OOM. */
+void *st_hvec_slot(state *s, void **v, uint32_t n, size_t elem);
+void st_hvec_free(state *s, void *v, size_t elem);
+void st_seqs_free(state *s, st_seqs *h);
+
+/* Transfer persons: position of a person on a transfer, or ST_NONE. */
+uint32_t st_transfer_find(const st_transfer *t, uint32_t person);
+
+/* Per-event-type application (apply_*.c). 0 or HB_EINTERNAL. */
+int apply_facility(state *s, int64_t seq, const event *ev);
+int apply_unit(state *s, int64_t seq, const event *ev);
+int apply_agreement(state *s, int64_t seq, const event *ev);
+int apply_person(state *s, int64_t seq, const event *ev);
+int apply_person_record(state *s, int64_t seq, const event *ev); /* status ... work */
+int apply_hold(state *s, int64_t seq, const event *ev);
+int apply_facility_record(state *s, int64_t seq, const event *ev); /* count, condition */
+int apply_custody(state *s, int64_t seq, const event *ev);
+int apply_transfer(state *s, int64_t seq, const event *ev);
+/* Occupancy of a held person: leave where they are (if held) / enter. */
+void st_occupancy_leave(state *s, const st_person *p);
+void st_occupancy_enter(state *s, uint32_t facility, uint32_t unit);
+/* Sets person pi's custody fields (not the basis). */
+void st_set_custody(state *s, uint32_t pi, custody_state c, uint32_t facility, uint32_t unit,
+                    uint32_t transfer, int64_t seq, int64_t at_us);
+
+/* Checks (check*.c). A check context collects problems; bad counts them. */
+typedef struct {
+    const state *s;
+    const event *ev;
+    hb_errlist *errs;
+    const char *where;
+    int bad;
+} chk;
+/* Adds "where: <type>.<field>: msg". */
+void chk_fail(chk *c, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "field[i]" into out. */
+const char *chk_idx(char out[64], const char *field, int32_t i);
+/* Each returns the entity index, or ST_NONE after reporting that it does not exist. */
+uint32_t chk_person(chk *c, hb_str id, const char *field);
+uint32_t chk_facility(chk *c, hb_str id, const char *field);
+uint32_t chk_unit(chk *c, uint32_t facility, hb_str unit, const char *field);
+uint32_t chk_transfer(chk *c, hb_str id, const char *field);
+/* Where a person is, for messages: `held at "F-1" unit "C-2" since seq 14`. */
+void chk_describe_custody(const state *s, const st_person *p, char *out, size_t n);
+void check_custody(chk *c);
+void check_transfer_step(chk *c);
+
+/* Index of the persons on a transfer, for steps naming many persons (a linear scan
+ * for small transfers, a temporary map by person id for large ones). */
+typedef struct {
+    map m;
+    bool on;
+} tp_index;
+void tp_index_init(tp_index *x, const state *s, const st_transfer *t, size_t lookups);
+uint32_t tp_index_find(const tp_index *x, const state *s, const st_transfer *t, uint32_t person);
+void tp_index_add(tp_index *x, const state *s, uint32_t person, uint32_t pos);
+void tp_index_free(tp_index *x);
+#endif
