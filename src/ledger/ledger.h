@@ -68,4 +68,8 @@ int ledger_read(ledger *l, const int64_t *seqs, size_t n, ledger_record_fn fn, v
  * run without gaps. 0 when all match; HB_ERULE with err naming the first bad seq
  * and why; HB_EINTERNAL on storage failure. *checked gets the number of records. */
 int ledger_verify(ledger *l, int64_t *checked, hb_err *err);
+/* The same on a ledger file without opening (replaying) it first, so that a record
+ * that no longer decodes is reported (HB_ERULE naming its seq) rather than
+ * stopping the open. */
+int ledger_verify_file(const char *uri, int64_t *checked, hb_err *err);
 #endif

@@ -35,15 +35,16 @@ void chk_describe_custody(const state *s, const st_person *p, char *out, size_t 
 
 static void check_admitted(chk *c, const st_person *p, uint32_t fi)
 {
-    char where[256];
+    if (p->custody != CUST_DECEASED && p->custody != CUST_HELD) return;
+    /* After an arrival the person is held with no unit: admitting them there
+     * gives the unit and the new basis. */
+    if (p->custody == CUST_HELD && p->unit == ST_NONE && p->facility == fi) return;
+    char where[256]; /* described only when refusing: snprintf is costly per event */
     chk_describe_custody(c->s, p, where, sizeof where);
     if (p->custody == CUST_DECEASED) {
         chk_fail(c, "person", "person \"%s\" is %s: a deceased person cannot be admitted", p->id,
                  where);
-    } else if (p->custody == CUST_HELD) {
-        /* After an arrival the person is held with no unit: admitting them there
-         * gives the unit and the new basis. */
-        if (p->unit == ST_NONE && p->facility == fi) return;
+    } else {
         chk_fail(c, "person",
                  "person \"%s\" is already %s: record custody.released or a "
                  "transfer first",
@@ -88,11 +89,14 @@ void check_custody(chk *c)
                         "person");
         if (pi == ST_NONE) break;
         const st_person *p = st_person_mut(c->s, pi);
+        bool refused = died ? p->custody == CUST_DECEASED
+                            : p->custody != CUST_HELD && p->custody != CUST_IN_TRANSIT;
+        if (!refused) break;
         char where[256];
         chk_describe_custody(c->s, p, where, sizeof where);
-        if (died && p->custody == CUST_DECEASED)
+        if (died)
             chk_fail(c, "person", "person \"%s\" is already %s", p->id, where);
-        else if (!died && p->custody != CUST_HELD && p->custody != CUST_IN_TRANSIT)
+        else
             chk_fail(c, "person",
                      "person \"%s\" is not in custody (%s): there is nothing to "
                      "release",
