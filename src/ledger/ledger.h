@@ -38,8 +38,7 @@ int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err 
 int ledger_batch_add(ledger_batch *b, const event *ev, hb_errlist *errs, const char *where);
 /* Stage a record as exported (restore): its seq must be the next one and its
  * hash must match its canonical bytes; recorded_at and actor are kept as given. */
-int ledger_batch_add_record(ledger_batch *b, const record *r, hb_errlist *errs,
-                            const char *where);
+int ledger_batch_add_record(ledger_batch *b, const record *r, hb_errlist *errs, const char *where);
 /* Durable commit; frees b. *first and *last (may be NULL) get the seqs assigned
  * (0/0 for an empty batch). On failure everything is rolled back. */
 int ledger_batch_commit(ledger_batch *b, int64_t *first, int64_t *last, hb_err *err);

@@ -117,7 +117,7 @@ typedef struct {
 
 typedef struct {
     const char *id, *issued_by, *case_;
-    int8_t kind; /* hold_kind */
+    int8_t kind;                         /* hold_kind */
     int64_t effective_from_us, until_us; /* until_us = INT64_MAX when open-ended */
     uint32_t *persons;                   /* scope persons (person indexes) */
     uint32_t n_persons;
@@ -144,7 +144,7 @@ typedef struct {
 typedef struct {
     const char *id, *authority;
     uint32_t from_facility, to_facility, agreement; /* agreement may be ST_NONE */
-    hb_time departure_planned; /* text interned */
+    hb_time departure_planned;                      /* text interned */
     st_transfer_person *persons; /* proposed persons, then any others named later */
     uint32_t n_persons, cap_persons;
     int64_t proposed_seq, proposed_us;

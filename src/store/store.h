@@ -56,14 +56,26 @@ struct store {
 int store_open(const char *uri, store_mode mode, store **out, hb_err *err);
 void store_close(store *s);
 
-static inline int store_begin(store *s, hb_err *e) { return s->ops->begin(s, e); }
+static inline int store_begin(store *s, hb_err *e)
+{
+    return s->ops->begin(s, e);
+}
 static inline int store_append(store *s, const store_row *r, size_t n, hb_err *e)
 {
     return s->ops->append(s, r, n, e);
 }
-static inline int store_commit(store *s, hb_err *e) { return s->ops->commit(s, e); }
-static inline int store_rollback(store *s, hb_err *e) { return s->ops->rollback(s, e); }
-static inline int store_size(store *s, int64_t *n, hb_err *e) { return s->ops->size(s, n, e); }
+static inline int store_commit(store *s, hb_err *e)
+{
+    return s->ops->commit(s, e);
+}
+static inline int store_rollback(store *s, hb_err *e)
+{
+    return s->ops->rollback(s, e);
+}
+static inline int store_size(store *s, int64_t *n, hb_err *e)
+{
+    return s->ops->size(s, n, e);
+}
 static inline int store_scan(store *s, int64_t from, int64_t to, store_row_fn fn, void *ctx,
                              hb_err *e)
 {
