@@ -5,7 +5,8 @@
  * a fixed point (decoding the canonical bytes gives the same canonical bytes).
  *
  * Not built by CMake. Build and run from the repository root:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+ *         -D_DEFAULT_SOURCE \
  *         -D_POSIX_C_SOURCE=200809L -Isrc fuzz/fuzz_decode.c src/model/[a-z]*.c \
  *         src/util/[a-z]*.c -lm -o fuzz_decode
  *   mkdir -p fuzz/corpus && cp examples/[a-z]*.jsonl fuzz/corpus/ 2>/dev/null

@@ -130,6 +130,7 @@ static void strings(void **st)
 {
     (void)st;
     want_string("", 0, "\"\"");
+    want_string(NULL, 0, "\"\"");
     want_string("plain", 5, "\"plain\"");
     want_string("\"\\/", 3, "\"\\\"\\\\/\"");
     want_string("\b\f\n\r\t", 5, "\"\\b\\f\\n\\r\\t\"");

@@ -259,6 +259,8 @@ static void typed_person_status_conviction(void **st)
     assert_int_equal(p->birth_country.cc[0], 0);
     assert_int_equal(p->nationalities.n, -1);
     assert_int_equal(p->identifiers.n, -1);
+    expect_repl_ok(EV_PERSON_REGISTERED, "identifiers", "{}");
+    assert_int_equal(p->identifiers.n, 0);
     expect_repl_ok(EV_PERSON_REGISTERED, "aliases", "[]");
     assert_int_equal(p->aliases.n, 0);
 

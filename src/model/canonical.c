@@ -77,7 +77,7 @@ int canon_string(buf *out, const char *str, size_t n)
     if (i == n) { /* the usual case: nothing to escape or check */
         char *o = out->p + out->len;
         o[0] = '"';
-        memcpy(o + 1, s, n);
+        if (n) memcpy(o + 1, s, n);
         o[n + 1] = '"';
         o[n + 2] = '\0';
         out->len += n + 2;

@@ -194,7 +194,7 @@ int decode_map(shape_ctx *c, hb_kvs *out)
     }
     if (k < 0) return -1;
     if (c->total != errs) return 0;
-    qsort(v, (size_t)n, sizeof *v, kv_cmp);
+    if (n > 1) qsort(v, (size_t)n, sizeof *v, kv_cmp);
     for (int32_t i = 1; i < n; i++) {
         if (kv_cmp(&v[i - 1], &v[i]) == 0) {
             path_push(c, v[i].key.p, v[i].key.n);
