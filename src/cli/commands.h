@@ -11,5 +11,6 @@ int cmd_person(int argc, char **argv);
 int cmd_facility(int argc, char **argv);
 int cmd_transfer(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 #endif

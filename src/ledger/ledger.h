@@ -71,4 +71,11 @@ int ledger_verify(ledger *l, int64_t *checked, hb_err *err);
  * that no longer decodes is reported (HB_ERULE naming its seq) rather than
  * stopping the open. */
 int ledger_verify_file(const char *uri, int64_t *checked, hb_err *err);
+/* A fresh state as the log stood at at_us: the stored events whose `at` is not
+ * later than at_us, applied in seq order. An event that state_check refuses
+ * against that subset (it names an entity whose own event is later than at_us,
+ * or follows a custody step that was left out) is left out too. Caller
+ * frees *out with state_free; on error *out is NULL and err says why
+ * (HB_EINTERNAL: storage, memory, or a stored record that no longer decodes). */
+int ledger_state_as_of(ledger *l, int64_t at_us, state **out, hb_err *err);
 #endif
