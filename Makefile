@@ -56,6 +56,7 @@ test: test-fast test-asan
 
 bench: build
 	./$(BUILD)/bench_import
+	./$(BUILD)/bench_eligibility
 
 lint:
 	clang-format --dry-run -Werror src/*/*.[ch] tests/*.[ch] bench/*.c
