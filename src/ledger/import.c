@@ -8,34 +8,6 @@
 #include "ledger/ledger_internal.h"
 #include "model/codec.h"
 
-typedef struct {
-    const char *data;
-    size_t n, pos, lineno; /* lineno: 1-based number of the line last returned */
-    const char *s;
-    size_t len;
-} lines;
-
-/* Next non-blank line (\n or \r\n ends a line); 0 at the end. */
-static int next_line(lines *ls)
-{
-    while (ls->pos < ls->n) {
-        const char *start = ls->data + ls->pos;
-        const char *nl = memchr(start, '\n', ls->n - ls->pos);
-        size_t len = nl ? (size_t)(nl - start) : ls->n - ls->pos;
-        ls->pos += len + (nl != NULL);
-        ls->lineno++;
-        if (len && start[len - 1] == '\r') len--;
-        size_t i = 0;
-        while (i < len && (start[i] == ' ' || start[i] == '\t' || start[i] == '\r'))
-            i++;
-        if (i == len) continue;
-        ls->s = start;
-        ls->len = len;
-        return 1;
-    }
-    return 0;
-}
-
 /* "name:LINE", rewritten in place for each line (a printf per line costs ~3% of
  * an import). */
 typedef struct {
@@ -107,6 +79,39 @@ static int reader_end(reader *r, int rc, const char *name, int64_t *first, int64
     return ledger_batch_commit(r->b, first, last, err);
 }
 
+/* One line's turn: check, apply and stage its event. A line the decoder thread
+ * could not decode is decoded again here, for the messages. */
+static int import_line(reader *r, const dec_line *ln, const event *ev, hb_errlist *errs,
+                       hb_err *err)
+{
+    const char *where = where_at(&r->where, ln->lineno);
+    event again;
+    int rc = ln->rc;
+    if (rc) {
+        arena_reset(&r->a);
+        rc = event_decode(ln->s, ln->len, &r->a, &again, errs, where);
+        ev = &again;
+    }
+    if (!rc) rc = ledger_batch_add(r->b, ev, errs, where);
+    if (rc == HB_EINPUT) {
+        r->refused++;
+        rc = 0;
+    } else if (rc && !r->b->broken) {
+        rc = hb_fail(err, rc, "%s: out of memory", where);
+    }
+    return rc;
+}
+
+/* Checking and applying mostly wait for memory: fetch ahead for the lines to come. */
+static void hint(const state *s, const dec_block *b, size_t i)
+{
+    for (int stage = 0; stage < 3; stage++) {
+        size_t j = i + (size_t)(HINT_AHEAD - HINT_STEP * stage);
+        for (size_t k = i ? j : i; k <= j && k < b->n; k++)
+            if (!b->line[k].rc) state_prefetch(s, &b->ev[k], stage);
+    }
+}
+
 int ledger_import(ledger *l, const char *name, const char *data, size_t n, const char *actor,
                   hb_errlist *errs, int64_t *first, int64_t *last, hb_err *err)
 {
@@ -116,19 +121,19 @@ int ledger_import(ledger *l, const char *name, const char *data, size_t n, const
     reader r;
     int rc = reader_begin(&r, l, name, data, n, actor, err);
     if (rc) return rc;
-    while (!rc && next_line(&r.ls)) {
-        const char *where = where_at(&r.where, r.ls.lineno);
-        event ev;
-        arena_reset(&r.a);
-        rc = event_decode(r.ls.s, r.ls.len, &r.a, &ev, errs, where);
-        if (!rc) rc = ledger_batch_add(r.b, &ev, errs, where);
-        if (rc == HB_EINPUT) {
-            r.refused++;
-            rc = 0;
-        } else if (rc && !r.b->broken) {
-            rc = hb_fail(err, rc, "%s: out of memory", where);
+    decoder d;
+    if (decoder_start(&d, data, n))
+        return reader_end(&r, hb_fail(err, HB_EINTERNAL, "cannot start the decoder thread"), name,
+                          first, last, err);
+    dec_block *b;
+    while (!rc && (b = decoder_next(&d))) {
+        for (size_t i = 0; i < b->n && !rc; i++) {
+            hint(l->state, b, i);
+            rc = import_line(&r, &b->line[i], &b->ev[i], errs, err);
         }
+        if (decoder_done(&d, b) && !rc) rc = hb_fail(err, HB_EINTERNAL, "decoder queue full");
     }
+    decoder_stop(&d);
     return reader_end(&r, rc, name, first, last, err);
 }
 
@@ -145,7 +150,7 @@ int ledger_restore(ledger *l, const char *name, const char *data, size_t n, hb_e
     reader r;
     int rc = reader_begin(&r, l, name, data, n, "restore", err);
     if (rc) return rc;
-    while (!rc && next_line(&r.ls)) {
+    while (!rc && lines_next(&r.ls)) {
         const char *where = where_at(&r.where, r.ls.lineno);
         record rec;
         arena_reset(&r.a);

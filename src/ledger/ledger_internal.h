@@ -19,7 +19,9 @@ struct ledger {
 
 /* Rows staged for the store: canonical bytes back to back in one buffer. */
 #define CHUNK_ROWS 4096
-#define CHUNKS 3 /* one being filled, one being written, one spare */
+/* One being filled, one being written, the rest slack: with the decoder the import
+ * runs three threads on two cores, and the queues absorb the scheduler's turns. */
+#define CHUNKS 6
 
 typedef struct {
     buf bodies;
@@ -67,6 +69,57 @@ int writer_handoff(ledger_batch *b, hb_err *err);
 int writer_finish(ledger_batch *b, hb_err *err);
 /* Stops the thread without writing what is left (abort). */
 void writer_cancel(ledger_batch *b);
+
+/* JSON Lines input: lines_next gives the next non-blank line (\n or \r\n ends a
+ * line) in s/len, or 0 at the end. */
+typedef struct {
+    const char *data;
+    size_t n, pos, lineno; /* lineno: 1-based number of the line last returned */
+    const char *s;
+    size_t len;
+} lines;
+int lines_next(lines *ls);
+
+/* decoder.c: the decode stage of an import, a thread that runs ahead of the caller.
+ * Blocks come out in input order through decoder_next (NULL at the end) and go
+ * back with decoder_done once used: their events live until then. */
+#define DEC_LINES 512
+#define DEC_BLOCKS 8
+_Static_assert(CHUNKS <= PIPEQ_CAP && DEC_BLOCKS <= PIPEQ_CAP, "a queue must hold every buffer");
+#define DEC_ARENA (256 * 1024)
+
+typedef struct {
+    const char *s;
+    size_t len, lineno;
+    int rc; /* event_decode's result: not 0 means decode again to get the messages */
+} dec_line;
+
+typedef struct {
+    size_t n;
+    dec_line line[DEC_LINES];
+    event ev[DEC_LINES];
+    arena a; /* the strings of ev[] */
+} dec_block;
+
+typedef struct {
+    lines ls; /* read by the thread only */
+    pipeq full, free;
+    pthread_t thread;
+    atomic_bool stop;
+    dec_block *blocks[DEC_BLOCKS];
+} decoder;
+
+/* 0, or HB_EINTERNAL (out of memory, no thread): then nothing is left to free.
+ * data must outlive decoder_stop, which joins the thread and frees everything. */
+int decoder_start(decoder *d, const char *data, size_t n);
+dec_block *decoder_next(decoder *d);
+int decoder_done(decoder *d, dec_block *b);
+void decoder_stop(decoder *d);
+
+/* Cache hints (state_prefetch) while applying a block of events: stage 0 this many
+ * events ahead, each later stage HINT_STEP events closer. */
+#define HINT_AHEAD 9
+#define HINT_STEP 3
 
 /* replay.c: apply every stored record to l->state (fresh), in seq order. */
 int ledger_replay(ledger *l, hb_err *err);

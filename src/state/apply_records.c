@@ -89,7 +89,7 @@ int apply_person_record(state *s, int64_t seq, const event *ev)
     default:
         break; /* work.logged: history only */
     }
-    return rc ? rc : st_seqs_push(s, &p->history, seq);
+    return rc ? rc : st_seqs_push(s, &p->history, seq, PERSON_HISTORY_FIRST);
 }
 
 int apply_facility_record(state *s, int64_t seq, const event *ev)

@@ -4,12 +4,12 @@
 #include "state/state_internal.h"
 #include <string.h>
 
-/* Copies a country list into the arena; n gets 0 for an absent list. */
+/* Copies a country list into the state's memory; n gets 0 for an absent list. */
 static hb_cc *copy_ccs(state *s, const hb_ccs *l, uint32_t *n, bool *oom)
 {
     *n = l->n > 0 ? (uint32_t)l->n : 0;
     if (!*n) return NULL;
-    hb_cc *v = arena_alloc(&s->strings, *n * sizeof *v);
+    hb_cc *v = st_keep(s, *n * sizeof *v);
     if (!v) {
         *oom = true;
         return NULL;
@@ -82,7 +82,7 @@ int apply_agreement(state *s, int64_t seq, const event *ev)
     bool oom = false;
     const char *id = st_intern(s, e->agreement, &oom);
     uint32_t nf = e->facilities.n > 0 ? (uint32_t)e->facilities.n : 0;
-    uint32_t *fac = nf ? arena_alloc(&s->strings, nf * sizeof *fac) : NULL;
+    uint32_t *fac = nf ? st_keep(s, nf * sizeof *fac) : NULL;
     ev_conditions cond = e->conditions;
     uint32_t nn;
     cond.nationalities.list.v = copy_ccs(s, &e->conditions.nationalities.list, &nn, &oom);
@@ -165,7 +165,7 @@ int apply_hold(state *s, int64_t seq, const event *ev)
     const char *case_ = st_intern(s, e->case_, &oom);
     const char *authority = st_intern(s, e->scope.authority, &oom);
     uint32_t np = e->scope.present && e->scope.persons.n > 0 ? (uint32_t)e->scope.persons.n : 0;
-    uint32_t *persons = np ? arena_alloc(&s->strings, np * sizeof *persons) : NULL;
+    uint32_t *persons = np ? st_keep(s, np * sizeof *persons) : NULL;
     uint32_t hi;
     st_hold *h = oom || (np && !persons) ? NULL : st_pool_push(s, &s->holds, &hi);
     if (!h) return HB_EINTERNAL;

@@ -8,15 +8,8 @@
 static int push_person(state *s, uint32_t ti, st_transfer_person tp)
 {
     st_transfer *t = st_transfer_mut(s, ti);
-    if (t->n_persons == t->cap_persons) {
-        uint32_t cap = t->cap_persons ? t->cap_persons + t->cap_persons / 2 + 2 : 4;
-        st_transfer_person *v = realloc(t->persons, (size_t)cap * sizeof *v);
-        if (!v) return HB_EINTERNAL;
-        if (!t->persons) s->vec_allocs++;
-        s->vec_bytes += (size_t)(cap - t->cap_persons) * sizeof *v;
-        t->persons = v;
-        t->cap_persons = cap;
-    }
+    if (st_vec_room(s, (void **)&t->persons, t->n_persons, &t->cap_persons, sizeof *t->persons, 4))
+        return HB_EINTERNAL;
     st_touch(s, ENT_TRANSFER, ti);
     t->persons[t->n_persons++] = tp;
     return 0;

@@ -1,14 +1,16 @@
-/* pool: stable-address storage for entities. Chunks are never moved or freed
- * before pool_free, so pointers handed out by lookups stay valid as pools grow. */
+/* pool: stable-address storage for entities. Chunks are kept pieces of the state's
+ * memory (mem.c), never moved or freed before the state is, so pointers handed out
+ * by lookups stay valid as pools grow. */
 #include "state/state_internal.h"
 #include <stdlib.h>
 #include <string.h>
 
-void pool_init(pool *p, uint32_t elem, ent_kind kind)
+void pool_init(pool *p, uint32_t elem, ent_kind kind, st_mem *mem)
 {
     memset(p, 0, sizeof *p);
     p->elem = elem;
     p->kind = kind;
+    p->mem = mem;
 }
 
 void *pool_push(pool *p, uint32_t *idx)
@@ -29,7 +31,7 @@ void *pool_push(pool *p, uint32_t *idx)
             }
             p->cap_chunks = cap;
         }
-        unsigned char *chunk = malloc((size_t)POOL_CHUNK * p->elem);
+        unsigned char *chunk = st_mem_keep(p->mem, (size_t)POOL_CHUNK * p->elem);
         if (!chunk) return NULL;
         p->chunks[p->n_chunks++] = chunk;
     }
@@ -56,10 +58,8 @@ uint32_t *pool_stamp(pool *p, uint32_t i)
 
 void pool_free(pool *p)
 {
-    for (uint32_t i = 0; i < p->n_chunks; i++) {
-        free(p->chunks[i]);
-        if (p->stamps) free(p->stamps[i]);
-    }
+    for (uint32_t i = 0; p->stamps && i < p->n_chunks; i++)
+        free(p->stamps[i]); /* the chunks go with the state's memory */
     free(p->chunks);
     free(p->stamps);
     p->chunks = NULL;
@@ -67,9 +67,10 @@ void pool_free(pool *p)
     p->n = p->n_chunks = p->cap_chunks = 0;
 }
 
+/* Without the chunks: they are counted with the state's memory. */
 size_t pool_bytes(const pool *p)
 {
-    size_t n = (size_t)p->n_chunks * POOL_CHUNK * p->elem + (size_t)p->cap_chunks * sizeof(void *);
+    size_t n = (size_t)p->cap_chunks * sizeof(void *);
     if (p->stamps) {
         n += (size_t)p->cap_chunks * sizeof(void *);
         for (uint32_t c = 0; c < p->n_chunks; c++)

@@ -11,13 +11,12 @@ state *state_new(void)
 {
     state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    arena_init(&s->strings, 256 * 1024);
-    pool_init(&s->persons, sizeof(st_person), ENT_PERSON);
-    pool_init(&s->facilities, sizeof(st_facility), ENT_FACILITY);
-    pool_init(&s->units, sizeof(st_unit), ENT_UNIT);
-    pool_init(&s->agreements, sizeof(st_agreement), ENT_AGREEMENT);
-    pool_init(&s->holds, sizeof(st_hold), ENT_HOLD);
-    pool_init(&s->transfers, sizeof(st_transfer), ENT_TRANSFER);
+    pool_init(&s->persons, sizeof(st_person), ENT_PERSON, &s->mem);
+    pool_init(&s->facilities, sizeof(st_facility), ENT_FACILITY, &s->mem);
+    pool_init(&s->units, sizeof(st_unit), ENT_UNIT, &s->mem);
+    pool_init(&s->agreements, sizeof(st_agreement), ENT_AGREEMENT, &s->mem);
+    pool_init(&s->holds, sizeof(st_hold), ENT_HOLD, &s->mem);
+    pool_init(&s->transfers, sizeof(st_transfer), ENT_TRANSFER, &s->mem);
     return s;
 }
 
@@ -34,11 +33,7 @@ void st_entity_release(state *s, ent_kind kind, void *ent)
     }
     case ENT_FACILITY: {
         st_facility *f = ent;
-        if (f->units) {
-            s->vec_allocs--;
-            s->vec_bytes -= (size_t)f->cap_units * sizeof *f->units;
-            free(f->units);
-        }
+        st_vec_free(s, f->units, f->cap_units, sizeof *f->units);
         st_seqs_free(s, &f->history);
         break;
     }
@@ -47,17 +42,13 @@ void st_entity_release(state *s, ent_kind kind, void *ent)
         break;
     case ENT_TRANSFER: {
         st_transfer *t = ent;
-        if (t->persons) {
-            s->vec_allocs--;
-            s->vec_bytes -= (size_t)t->cap_persons * sizeof *t->persons;
-            free(t->persons);
-        }
+        st_vec_free(s, t->persons, t->cap_persons, sizeof *t->persons);
         st_seqs_free(s, &t->history);
         break;
     }
     case ENT_UNIT:
     case ENT_HOLD:
-        break; /* everything they point to lives in the arena */
+        break; /* everything they point to is kept in the state's memory */
     }
 }
 
@@ -79,7 +70,7 @@ void state_free(state *s)
         release_pool(s, pools[i]);
         map_free(maps[i]);
     }
-    arena_free(&s->strings);
+    st_mem_free(&s->mem);
     undo_free(s);
     free(s);
 }
@@ -123,14 +114,19 @@ int st_history(state *s, ent_kind kind, uint32_t idx, int64_t seq)
     }
     if (h->n && h->v[h->n - 1] == seq) return 0;
     st_touch(s, kind, idx);
-    return st_seqs_push(s, h, seq);
+    return st_seqs_push(s, h, seq, kind == ENT_PERSON ? PERSON_HISTORY_FIRST : HISTORY_FIRST);
 }
 
 const char *st_intern(state *s, hb_str str, bool *oom)
 {
     if (!str.p) return NULL;
-    const char *p = arena_strndup(&s->strings, str.p, str.n);
-    if (!p) *oom = true;
+    char *p = st_keep(s, (size_t)str.n + 1);
+    if (!p) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(p, str.p, str.n);
+    p[str.n] = '\0';
     return p;
 }
 
@@ -166,7 +162,7 @@ uint32_t st_find_unit(const state *s, uint32_t facility, hb_str unit)
 const char *st_unit_key(state *s, const char *facility, hb_str unit, size_t *klen)
 {
     size_t fn = strlen(facility);
-    char *k = arena_alloc(&s->strings, fn + 1 + unit.n + 1);
+    char *k = st_keep(s, fn + 1 + unit.n + 1);
     if (!k) return NULL;
     memcpy(k, facility, fn + 1);
     memcpy(k + fn + 1, unit.p, unit.n);
@@ -285,11 +281,12 @@ size_t state_memory(const state *s)
                          &s->agreement_ids, &s->hold_ids,     &s->transfer_ids};
     size_t total = sizeof *s + MALLOC_OVERHEAD;
     for (size_t i = 0; i < 6; i++) {
-        total += pool_bytes(pools[i]) + (pools[i]->n_chunks + 1) * MALLOC_OVERHEAD;
+        total += pool_bytes(pools[i]) + MALLOC_OVERHEAD;
         total += maps[i]->cap * sizeof(map_slot) + MALLOC_OVERHEAD;
     }
-    /* Arena blocks are filled in order; the newest one's free tail is still paid for. */
-    total += s->strings.used_total + s->strings.block_size;
+    /* Whole slabs, the newest one's free tail included: pool chunks, strings and
+     * small vectors, given back pieces too. */
+    total += s->mem.bytes;
     total += s->vec_bytes + s->vec_allocs * MALLOC_OVERHEAD;
     total += s->cap_undo * sizeof(undo_entry);
     return total;

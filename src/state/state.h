@@ -163,6 +163,12 @@ int state_check(const state *s, const event *ev, hb_errlist *errs, const char *w
 /* Apply a checked event recorded as seq. 0, or HB_EINTERNAL on out of memory. */
 int state_apply(state *s, int64_t seq, const event *ev);
 
+/* A cache hint, for callers that know the events to come: call it with stage 0,
+ * 1 and 2 on an event a few events (at least two apart) before checking or
+ * applying it; each stage fetches what the previous one found. Changes nothing
+ * and may be called with any event; it only makes large states faster. */
+void state_prefetch(const state *s, const event *ev, int stage);
+
 void state_begin(state *s);
 void state_commit(state *s);
 void state_rollback(state *s);

@@ -10,8 +10,32 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "state/state.h"
-#include "util/arena.h"
 #include "util/map.h"
+
+/* Memory (mem.c): 2 MiB slabs, huge pages where the kernel allows, shared by the
+ * pools, the strings and the small vectors of one state. Kept pieces live until
+ * st_mem_free; vector pieces come in power-of-two classes of 16 bytes .. MEM_MAX
+ * and go back to a free list of their class with st_mem_put. */
+#define MEM_CLASSES 9
+#define MEM_MAX ((size_t)16 << (MEM_CLASSES - 1)) /* 4 KiB: larger vectors use malloc */
+
+typedef struct mem_block mem_block;
+typedef struct {
+    unsigned char *cur, *end; /* the free tail of the newest slab */
+    mem_block *blocks;        /* slabs and oversized kept pieces, for st_mem_free */
+    void *free[MEM_CLASSES];  /* vector pieces given back, by class */
+    size_t bytes;             /* slabs and blocks held, for state_memory */
+} st_mem;
+
+/* n bytes, 8-aligned, until st_mem_free; NULL on out of memory. */
+void *st_mem_keep(st_mem *m, size_t n);
+/* The bytes of the class that holds n (n <= MEM_MAX). */
+size_t st_mem_class(size_t n);
+/* A piece of st_mem_class(n) bytes (n <= MEM_MAX), 8-aligned; NULL on out of memory.
+ * Give it back with st_mem_put and any n of the same class. */
+void *st_mem_get(st_mem *m, size_t n);
+void st_mem_put(st_mem *m, void *p, size_t n);
+void st_mem_free(st_mem *m);
 
 /* Stable-address pool: fixed chunks of POOL_CHUNK elements, never moved. */
 #define POOL_SHIFT 10
@@ -26,13 +50,14 @@ typedef struct {
     uint32_t n, n_chunks, cap_chunks;
     uint32_t elem;
     ent_kind kind;
+    st_mem *mem; /* where the chunks come from */
 } pool;
 
 static inline void *pool_at(const pool *p, uint32_t i)
 {
     return p->chunks[i >> POOL_SHIFT] + (size_t)(i & POOL_MASK) * p->elem;
 }
-void pool_init(pool *p, uint32_t elem, ent_kind kind);
+void pool_init(pool *p, uint32_t elem, ent_kind kind, st_mem *mem);
 /* A zeroed new element and its index in *idx; NULL on out of memory. Not undoable
  * by itself: use st_pool_push. */
 void *pool_push(pool *p, uint32_t *idx);
@@ -54,12 +79,12 @@ typedef struct {
 } undo_entry;
 
 struct state {
-    arena strings; /* ids, names, interned event strings */
+    st_mem mem; /* pool chunks, strings (ids, names, interned event strings), small vectors */
     pool persons, facilities, units, agreements, holds, transfers;
     map person_ids, facility_ids, unit_ids, agreement_ids, hold_ids, transfer_ids;
     int64_t last_seq;
-    size_t vec_bytes;  /* bytes in malloc'd vectors (histories, status arrays ...) */
-    size_t vec_allocs; /* live malloc'd vectors, for the allocator overhead estimate */
+    size_t vec_bytes;  /* bytes in vectors larger than MEM_MAX (malloc'd) */
+    size_t vec_allocs; /* such vectors alive, for the allocator overhead estimate */
     bool in_txn;
     bool undo_lost;       /* an undo entry could not be recorded (out of memory) */
     bool txn_last_saved;  /* last_seq's value at state_begin is in the log */
@@ -101,6 +126,11 @@ void st_entity_release(state *s, ent_kind kind, void *ent);
 
 /* Strings (state.c). NULL stays NULL; NULL on out of memory otherwise sets *oom. */
 const char *st_intern(state *s, hb_str str, bool *oom);
+/* n bytes that live as long as the state (arrays copied from events). */
+static inline void *st_keep(state *s, size_t n)
+{
+    return st_mem_keep(&s->mem, n);
+}
 
 /* Lookups by hb_str id (state.c); ST_NONE when absent. */
 uint32_t st_find(const map *m, hb_str id);
@@ -139,8 +169,17 @@ int st_history(state *s, ent_kind kind, uint32_t idx, int64_t seq);
 
 /* Vectors (vec.c), of an entity already touched. Growth keeps the new buffer on
  * rollback: only lengths are restored (by the touch). 0 or HB_EINTERNAL. */
-int st_seqs_push(state *s, st_seqs *h, int64_t seq); /* no-op when seq is already last */
+/* No-op when seq is already last. first: the capacity a new history starts with. */
+int st_seqs_push(state *s, st_seqs *h, int64_t seq, uint32_t first);
+/* A person's history starts at 16 seqs (128 bytes): one piece for most persons,
+ * where growing 4, 8, 16 would leave two outgrown pieces each behind. */
+#define PERSON_HISTORY_FIRST 16
+#define HISTORY_FIRST 4
 int st_u32_push(state *s, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x);
+/* Room for one more element in *v (n in use, *cap allocated, elem bytes each):
+ * first elements at first, then the capacity doubles (by half past MEM_MAX). */
+int st_vec_room(state *s, void **v, uint32_t n, uint32_t *cap, size_t elem, uint32_t first);
+void st_vec_free(state *s, void *v, uint32_t cap, size_t elem);
 /* Arrays whose capacity lives in a hidden header before element 0 (the public
  * structs keep only a count). Returns the slot for element n, or NULL on OOM. */
 void *st_hvec_slot(state *s, void **v, uint32_t n, size_t elem);
