@@ -42,6 +42,7 @@ run: build
 	@echo "Demo ledger: $(DB). Look around with:"
 	@echo "  ./$(BUILD)/habeas facility F-CECOT --db $(DB)"
 	@echo "  ./$(BUILD)/habeas transfer T-2025-0315 --db $(DB)"
+	@echo "  ./$(BUILD)/habeas check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --db $(DB)"
 	@echo "  ./$(BUILD)/habeas export --db $(DB) | head"
 
 test-fast: build

@@ -53,7 +53,7 @@ typedef struct {
 } hb_time;
 
 typedef struct {
-    int64_t amount; /* integer minor units */
+    int64_t amount;   /* integer minor units */
     char currency[4]; /* ISO 4217 */
 } hb_money;
 
@@ -133,7 +133,7 @@ typedef struct {
     hb_cc country;
     int8_t kind; /* facility_kind */
     int64_t design_capacity;
-    hb_str contact; /* optional */
+    hb_str contact;       /* optional */
     ev_security security; /* optional */
 } ev_facility_registered;
 
@@ -160,8 +160,8 @@ typedef struct {
 } ev_baseline;
 
 typedef struct {
-    bool any;     /* the string "any" */
-    hb_ccs list;  /* n == -1 when absent or "any" */
+    bool any;    /* the string "any" */
+    hb_ccs list; /* n == -1 when absent or "any" */
 } hb_nationalities;
 
 typedef struct {
@@ -175,7 +175,7 @@ typedef struct {
 typedef struct {
     hb_str agreement;
     hb_cc sending_state, receiving_state;
-    hb_strs facilities; /* at least one */
+    hb_strs facilities;   /* at least one */
     int32_t starts, ends; /* dates, inclusive */
     ev_fee fee;
     ev_baseline baseline_cost; /* optional */
@@ -184,9 +184,9 @@ typedef struct {
 
 typedef struct {
     hb_str person, given_names, family_names;
-    hb_strs aliases;     /* optional */
-    int32_t birth_date;  /* optional */
-    hb_cc birth_country; /* optional */
+    hb_strs aliases;      /* optional */
+    int32_t birth_date;   /* optional */
+    hb_cc birth_country;  /* optional */
     hb_ccs nationalities; /* optional */
     hb_kvs identifiers;   /* optional: scheme -> value */
 } ev_person_registered;
@@ -217,10 +217,10 @@ typedef struct {
 
 typedef struct {
     bool present;
-    hb_strs persons;          /* optional */
-    hb_str authority;         /* optional */
+    hb_strs persons;           /* optional */
+    hb_str authority;          /* optional */
     hb_cc destination_country; /* optional */
-} ev_scope; /* at least one member */
+} ev_scope;                    /* at least one member */
 
 typedef struct {
     hb_str hold;
@@ -292,7 +292,7 @@ typedef struct {
 
 typedef struct {
     hb_str facility;
-    hb_str unit; /* optional */
+    hb_str unit;   /* optional */
     int8_t metric; /* metric_kind */
     double value;
 } ev_condition_observed;
@@ -342,7 +342,7 @@ typedef struct {
     hb_time recorded_at;
     hb_str actor;
     event ev;
-    bool has_hash;    /* export lines carry "hash" (hex); stored records do not */
+    bool has_hash; /* export lines carry "hash" (hex); stored records do not */
     uint8_t hash[32];
 } record;
 
