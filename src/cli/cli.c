@@ -27,6 +27,7 @@ static const command COMMANDS[] = {
     {"facility", cmd_facility, "one facility: who it holds, unit by unit, and history"},
     {"transfer", cmd_transfer, "one transfer: each person's state, and history"},
     {"check", cmd_check, "check a transfer: each person's verdict, with reasons"},
+    {"report", cmd_report, "findings, costs per agreement, occupancy"},
     {"verify", cmd_verify, "recompute every leaf hash and check the seqs"},
     {"demo", cmd_demo, "fill a ledger with a realistic demo"},
     {"help", cmd_help, "show help for a command"},

@@ -68,6 +68,7 @@ int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err 
         return rc;
     }
     state_begin(l->state);
+    if (l->obs.begin) l->obs.begin(l->obs.ctx);
     *out = b;
     return 0;
 }
@@ -114,7 +115,7 @@ int ledger_batch_add(ledger_batch *b, const event *ev, hb_errlist *errs, const c
     }
     /* Applied even once the batch is refused, so later lines that refer to this
      * event are checked against it rather than reported as dangling. */
-    if (state_apply(b->l->state, seq, ev))
+    if (ledger_apply(b->l, seq, ev))
         return broken(b, HB_EINTERNAL, "seq %lld: out of memory applying the event", seq);
     if (b->refused) return 0;
     record r = {.seq = seq, .recorded_at = b->at, .actor = b->actor_str, .ev = *ev};
@@ -155,7 +156,7 @@ int ledger_batch_add_record(ledger_batch *b, const record *r, hb_errlist *errs, 
     }
     if (state_check(b->l->state, &r->ev, errs, where)) {
         rc = HB_EINPUT;
-    } else if (state_apply(b->l->state, r->seq, &r->ev)) {
+    } else if (ledger_apply(b->l, r->seq, &r->ev)) {
         return broken(b, HB_EINTERNAL, "seq %lld: out of memory applying the event", r->seq);
     }
     if (rc || b->refused) {
@@ -173,6 +174,7 @@ void ledger_batch_abort(ledger_batch *b)
     writer_cancel(b);
     store_rollback(b->l->st, NULL);
     state_rollback(b->l->state);
+    if (b->l->obs.rollback) b->l->obs.rollback(b->l->obs.ctx);
     batch_free(b);
 }
 
@@ -192,6 +194,7 @@ int ledger_batch_commit(ledger_batch *b, int64_t *first, int64_t *last, hb_err *
         return rc;
     }
     state_commit(b->l->state);
+    if (b->l->obs.commit) b->l->obs.commit(b->l->obs.ctx);
     int64_t n = b->next - b->first;
     if (first) *first = n ? b->first : 0;
     if (last) *last = n ? b->next - 1 : 0;

@@ -7,9 +7,16 @@
 
 int ledger_open(const char *uri, store_mode mode, ledger **out, hb_err *err)
 {
+    return ledger_open_observed(uri, mode, NULL, out, err);
+}
+
+int ledger_open_observed(const char *uri, store_mode mode, const ledger_observer *obs, ledger **out,
+                         hb_err *err)
+{
     *out = NULL;
     ledger *l = calloc(1, sizeof *l);
     if (!l) return hb_fail(err, HB_EINTERNAL, "out of memory");
+    if (obs) l->obs = *obs;
     int rc = store_open(uri, mode, &l->st, err);
     if (!rc && !(l->state = state_new())) rc = hb_fail(err, HB_EINTERNAL, "out of memory");
     if (!rc) rc = ledger_replay(l, err);
@@ -28,6 +35,15 @@ void ledger_close(ledger *l)
     store_close(l->st);
     state_free(l->state);
     free(l);
+}
+
+int ledger_apply(ledger *l, int64_t seq, const event *ev)
+{
+    const ledger_observer *o = &l->obs;
+    if (o->before && o->before(o->ctx, l->state, seq, ev)) return HB_EINTERNAL;
+    if (state_apply(l->state, seq, ev)) return HB_EINTERNAL;
+    if (o->after && o->after(o->ctx, l->state, seq, ev)) return HB_EINTERNAL;
+    return 0;
 }
 
 const state *ledger_state(const ledger *l)

@@ -19,9 +19,32 @@
 
 typedef struct ledger ledger;
 
+/* An observer sees every event the ledger applies to its state: on open (replay),
+ * in batches (import, restore, appends), with the state just before and just
+ * after the event. Derived views that must follow the log event by event (the
+ * findings of src/rules/findings.h) are kept this way, at O(event) cost, and only
+ * by the commands that want them. Events of a batch are seen before the batch is
+ * durable: begin/commit/rollback say how it ended, and rollback must undo
+ * everything seen since begin (a refused import changes nothing, derived views
+ * included). Replay calls before/after only, from the thread that applies.
+ * Each callback returns 0, or HB_EINTERNAL (out of memory: the open or the batch
+ * fails). Any pointer may be NULL. */
+typedef struct {
+    void *ctx;
+    int (*before)(void *ctx, const state *s, int64_t seq, const event *ev);
+    int (*after)(void *ctx, const state *s, int64_t seq, const event *ev);
+    void (*begin)(void *ctx);
+    void (*commit)(void *ctx);
+    void (*rollback)(void *ctx);
+} ledger_observer;
+
 /* mode: STORE_CREATE for `habeas init`, STORE_OPEN otherwise. Owner calls
  * ledger_close. On error *out is NULL and err explains. */
 int ledger_open(const char *uri, store_mode mode, ledger **out, hb_err *err);
+/* The same, with an observer (copied; obs->ctx must outlive the ledger) that sees
+ * the replay and every later batch. obs may be NULL. */
+int ledger_open_observed(const char *uri, store_mode mode, const ledger_observer *obs, ledger **out,
+                         hb_err *err);
 void ledger_close(ledger *l);
 
 const state *ledger_state(const ledger *l);
@@ -34,6 +57,11 @@ typedef struct ledger_batch ledger_batch;
 int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err *err);
 /* Check and stage one event. HB_EINPUT (errs filled, prefixed with where) when
  * refused: the batch then keeps collecting errors but can no longer commit.
+ * Besides state_check, a transfer.approved is a decision and is gated: it is
+ * refused when any person it lists is blocked for that transfer at its `at`
+ * (src/rules/eligibility.h), with one message per person naming every reason.
+ * Facts (departures, arrivals, everything else) are never gated. Restore and
+ * replay reproduce a log as it was written and are not gated either.
  * HB_EINTERNAL on storage or memory failure. */
 int ledger_batch_add(ledger_batch *b, const event *ev, hb_errlist *errs, const char *where);
 /* Stage a record as exported (restore): its seq must be the next one and its

@@ -15,7 +15,12 @@ struct ledger {
     state *state;        /* owned */
     int64_t size;        /* last committed seq */
     ledger_batch *batch; /* the open batch, or NULL */
+    ledger_observer obs; /* all NULL when none */
 };
+
+/* Apply a checked event to the state, telling the observer before and after.
+ * 0, or HB_EINTERNAL (out of memory, in the state or the observer). */
+int ledger_apply(ledger *l, int64_t seq, const event *ev);
 
 /* Rows staged for the store: canonical bytes back to back in one buffer. */
 #define CHUNK_ROWS 4096

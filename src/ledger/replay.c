@@ -175,7 +175,7 @@ static int apply_blocks(ledger *l, replay *rp, hb_err *err)
                            l->st->uri, b->err.msg);
         for (size_t i = 0; i < b->n; i++) {
             hint(l->state, b, i);
-            if (state_apply(l->state, b->rec[i].seq, &b->rec[i].ev))
+            if (ledger_apply(l, b->rec[i].seq, &b->rec[i].ev))
                 return hb_fail(err, HB_EINTERNAL, "%s: out of memory replaying seq %lld",
                                l->st->uri, (long long)b->rec[i].seq);
         }

@@ -196,6 +196,16 @@ const st_agreement *state_agreement_at(const state *s, uint32_t i);
 const st_hold *state_hold_at(const state *s, uint32_t i);
 const st_transfer *state_transfer_at(const state *s, uint32_t i);
 
+/* Who is held where now, without a pass over everyone: each facility and each
+ * unit keeps a list of the persons held there (CUST_HELD; a person held at a
+ * facility without a unit is on the facility's list only). Walk it with first,
+ * then next until ST_NONE; order unspecified. Lists follow apply and rollback.
+ * Cost: O(1) per custody step, 16 bytes per person. */
+uint32_t state_facility_first_held(const state *s, uint32_t facility);
+uint32_t state_facility_next_held(const state *s, uint32_t person);
+uint32_t state_unit_first_held(const state *s, uint32_t unit);
+uint32_t state_unit_next_held(const state *s, uint32_t person);
+
 /* The seq of the last event applied (0 for an empty log). */
 int64_t state_last_seq(const state *s);
 /* Bytes held by the projection (arena, pools, maps, vectors), for the bench. */
