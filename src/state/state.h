@@ -76,6 +76,10 @@ typedef struct {
     int32_t basis_until, basis_review_by; /* dates, may be HB_DATE_ABSENT */
     int64_t custody_since_seq, custody_since_us;
     int64_t registered_seq;
+    /* held under an agreement now (see st_agreement's stays), or ST_NONE */
+    uint32_t agreement;
+    int32_t agreement_since; /* the stay's first day (UTC date), clipped to the term */
+    uint32_t held_next, held_prev, unit_next, unit_prev; /* occupant lists (state_*_held) */
     st_seqs history;
 } st_person;
 
@@ -85,7 +89,8 @@ typedef struct {
     int64_t capacity, beds;
     double floor_area_m2;
     uint32_t facility;
-    uint32_t held; /* persons held in this unit now */
+    uint32_t held;       /* persons held in this unit now */
+    uint32_t first_held; /* occupant list head, ST_NONE when empty */
     int64_t certified_seq;
 } st_unit;
 
@@ -97,7 +102,8 @@ typedef struct {
     ev_security security;
     uint32_t *units; /* unit indexes, in certification order */
     uint32_t n_units, cap_units;
-    uint32_t held; /* persons held at the facility now, with or without a unit */
+    uint32_t held;       /* persons held at the facility now, with or without a unit */
+    uint32_t first_held; /* occupant list head, ST_NONE when empty */
     int64_t registered_seq;
     st_seqs history;
 } st_facility;
@@ -111,6 +117,16 @@ typedef struct {
     ev_fee fee;
     ev_baseline baseline_cost;
     ev_conditions conditions; /* nationalities list copied into the state arena */
+    /* Stays: a person is held under the agreement from arriving on a transfer under
+     * it, or being admitted with basis kind agreement naming it (or naming none, at
+     * one of its facilities), until released, dead, departed or moved to a facility
+     * not in the agreement. held_now counts those persons. Person-days (for costs):
+     * each UTC date from the stay's first day up to, not including, the day it
+     * ends, clipped to starts..ends; closed_days sums ended stays; the open ones are
+     * open_stays stays whose first days (clipped) sum to open_first_days. A stay
+     * that starts after `ends` accrues nothing. */
+    uint32_t held_now, open_stays;
+    int64_t closed_days, open_first_days;
     int64_t signed_seq, signed_us;
     st_seqs history;
 } st_agreement;
