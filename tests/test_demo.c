@@ -11,7 +11,11 @@
 #include "cli/synth_bulk.h"
 #include "cli/synth_json.h"
 #include "ledger/ledger.h"
+#include "rules/eligibility.h"
 #include "util/hbtime.h"
+
+/* Of the 261, cleared by the rules at the noon approval (docs/demo.md). */
+#define DEMO_APPROVED 19
 
 #ifndef HB_SOURCE_DIR
 #define HB_SOURCE_DIR "."
@@ -133,6 +137,49 @@ static void transfer_shape(void **st)
     const char *why;
     assert_int_equal(hbtime_parse("2025-03-15T18:47:00-04:00", 25, &evening, &why), 0);
     assert_int_equal(h->effective_from_us, evening);
+}
+
+/* The approval is a decision, gated by the rules: at noon it lists exactly the
+ * persons the rules clear then (docs/demo.md), and everyone else stays proposed. */
+static void approval_lists_the_cleared(void **st)
+{
+    (void)st;
+    int64_t noon;
+    const char *why;
+    assert_int_equal(hbtime_parse("2025-03-15T12:00:00-04:00", 25, &noon, &why), 0);
+    state *s = NULL;
+    hb_err err = {0};
+    assert_int_equal(ledger_state_as_of(shared, noon, &s, &err), 0);
+    const st_transfer *t = state_transfer(s, DEMO_TRANSFER);
+    assert_non_null(t);
+    uint32_t persons[DEMO_TRANSFER_PERSONS];
+    elig_verdict *v = calloc(DEMO_TRANSFER_PERSONS, sizeof *v);
+    assert_int_equal(t->n_persons, DEMO_TRANSFER_PERSONS);
+    for (uint32_t i = 0; i < t->n_persons; i++)
+        persons[i] = t->persons[i].person;
+    elig_plan p = elig_plan_of(s, t, noon);
+    assert_int_equal(elig_check(s, &p, persons, t->n_persons, v), 0);
+    int approved = 0, by[RC__COUNT] = {0};
+    for (uint32_t i = 0; i < t->n_persons; i++) {
+        bool a = t->persons[i].state == TP_APPROVED;
+        assert_true(a || t->persons[i].state == TP_PROPOSED);
+        assert_int_equal(a, !v[i].blocked);
+        approved += a;
+        for (uint8_t k = 0; k < v[i].n_reasons; k++)
+            by[v[i].reasons[k].code]++;
+    }
+    assert_int_equal(approved, DEMO_APPROVED);
+    /* The table in docs/demo.md, "What the rules make of it". */
+    const int want[RC__COUNT] = {[RC_HOLD_COURT_ORDER] = 6,
+                                 [RC_NON_REFOULEMENT] = 12,
+                                 [RC_SENDING_STATE_NATIONAL] = 1,
+                                 [RC_NO_FINAL_CONVICTION] = 234};
+    for (int k = 0; k < RC__COUNT; k++)
+        if (by[k] != want[k])
+            fail_msg("%s: %d persons, docs/demo.md says %d", elig_code_name((reason_code)k), by[k],
+                     want[k]);
+    free(v);
+    state_free(s);
 }
 
 static bool has_status(const st_person *p, int kind, const char *country)
@@ -424,12 +471,19 @@ static void command(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(imports_cleanly),        cmocka_unit_test(prison_shape),
-        cmocka_unit_test(transfer_shape),         cmocka_unit_test(persons_shape),
-        cmocka_unit_test(agreement_figures),      cmocka_unit_test(deterministic),
-        cmocka_unit_test(refuses_a_second_build), cmocka_unit_test(minimal_example_imports),
-        cmocka_unit_test(prng_and_names),         cmocka_unit_test(json_writer_escapes),
-        cmocka_unit_test(bulk_imports_cleanly),   cmocka_unit_test(command),
+        cmocka_unit_test(imports_cleanly),
+        cmocka_unit_test(prison_shape),
+        cmocka_unit_test(transfer_shape),
+        cmocka_unit_test(approval_lists_the_cleared),
+        cmocka_unit_test(persons_shape),
+        cmocka_unit_test(agreement_figures),
+        cmocka_unit_test(deterministic),
+        cmocka_unit_test(refuses_a_second_build),
+        cmocka_unit_test(minimal_example_imports),
+        cmocka_unit_test(prng_and_names),
+        cmocka_unit_test(json_writer_escapes),
+        cmocka_unit_test(bulk_imports_cleanly),
+        cmocka_unit_test(command),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -49,6 +49,19 @@ static void world(run *r, char names[UNITS][16])
             (ev_unit_certified){S("F-CECOT"), S(names[u]), UNIT_CELL, 100, 90.0, 80};
         apply(r, &e);
     }
+    /* Admissions with basis agreement naming no agreement count for this one. */
+    static hb_str fac = {"F-CECOT", 7};
+    e = (event){.type = EV_AGREEMENT_SIGNED, .at = e.at};
+    e.u.agreement_signed = (ev_agreement_signed){S("A-1"),
+                                                 {"US"},
+                                                 {"SV"},
+                                                 {&fac, 1},
+                                                 20089,
+                                                 20089 + 364,
+                                                 {true, 600000000, "USD", 238, 365},
+                                                 {false, 0, "", 0},
+                                                 {0}};
+    apply(r, &e);
 }
 
 /* Ten events about one person: registration, a status, a conviction, a consent,
@@ -137,7 +150,29 @@ static void memory_per_person(void **st)
     assert_int_equal(p->n_allegation, 1);
     assert_string_equal(p->basis_reference, "CASE-2025-012345");
     assert_string_equal(state_unit_at(r.s, p->unit)->id, units[(12345 + 2) % UNITS]);
-    assert_int_equal(f->history.n, 1 + UNITS + 3 * PERSONS);
+    assert_int_equal(f->history.n, 2 + UNITS + 3 * PERSONS);
+    /* The occupant lists hold everyone, each once per list. */
+    uint32_t listed = 0;
+    for (uint32_t q = state_facility_first_held(r.s, p->facility); q != ST_NONE;
+         q = state_facility_next_held(r.s, q))
+        listed++;
+    assert_int_equal(listed, PERSONS);
+    for (uint32_t q = state_unit_first_held(r.s, p->unit); q != ST_NONE;
+         q = state_unit_next_held(r.s, q))
+        listed++;
+    assert_int_equal(listed, PERSONS + PERSONS / UNITS);
+    /* Everyone is held under A-1, admitted a minute apart over two years: the
+     * person-days are each stay's days within the 365-day term. */
+    const st_agreement *a = state_agreement(r.s, "A-1");
+    assert_int_equal(a->held_now, PERSONS);
+    int32_t last = (int32_t)(e.at.us / 86400000000ll);
+    int64_t days = 0;
+    for (uint32_t i = 0; i < PERSONS; i++) {
+        int32_t first = state_person_at(r.s, i)->agreement_since;
+        if (first <= a->ends) days += (last < a->ends ? last : a->ends) + 1 - first;
+    }
+    assert_true(days > 50ll * PERSONS);
+    assert_int_equal(state_agreement_person_days(a, last), days);
     state_free(r.s);
 }
 
@@ -172,7 +207,8 @@ static void large_transaction(void **st)
     assert_null(state_person(r.s, "P-0001000"));
     assert_non_null(state_person(r.s, "P-0000999"));
     assert_int_equal(state_facility(r.s, "F-CECOT")->held, 1000);
-    assert_int_equal(state_facility(r.s, "F-CECOT")->history.n, 1 + UNITS + 3 * 1000);
+    assert_int_equal(state_facility(r.s, "F-CECOT")->history.n, 2 + UNITS + 3 * 1000);
+    assert_int_equal(state_agreement(r.s, "A-1")->held_now, 1000);
     assert_int_equal(state_last_seq(r.s), seq0);
     assert_true(state_memory(r.s) <= during);
     (void)before;

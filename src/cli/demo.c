@@ -30,6 +30,7 @@ int demo_events(buf *out, uint64_t seed, size_t *events)
     if (!d) return HB_EINTERNAL;
     synth_w_init(&d->w);
     d->w.b = *out;
+    d->start = out->len;
     synth_seed(&d->rng, seed);
     for (int i = 0; i < DEMO_PERSONS; i++)
         d->cell_of[i] = DEMO_NO_CELL;

@@ -28,6 +28,8 @@ typedef struct {
      * segregation unit k, or DEMO_NO_CELL. */
     int16_t cell_of[DEMO_PERSONS];
     bool departed[DEMO_TRANSFER_PERSONS];
+    bool cleared[DEMO_TRANSFER_PERSONS]; /* by the rules at the approval (demo_clear) */
+    size_t start;                        /* where the demo's events begin in w.b */
 } demo_ctx;
 
 /* Person i (0-based over residents then the transfer's persons): "P-000001". */
@@ -46,4 +48,9 @@ void demo_prison(demo_ctx *d);    /* F-CECOT, its units and residents */
 void demo_detainees(demo_ctx *d); /* F-TX-DC1, its dormitories and the 261 */
 void demo_transfer(demo_ctx *d);  /* agreement, holds, transfer, admission at F-CECOT */
 void demo_aftermath(demo_ctx *d); /* conditions, count, work, a death */
+/* Sets d->cleared: who the rules clear on the transfer at `at`, read from the
+ * events written so far as the ledger will read them (the approval may list no
+ * one else: the ledger refuses a blocked person's approval). 0, or HB_EINTERNAL
+ * (out of memory, or events the ledger would refuse: a generator bug). */
+int demo_clear(demo_ctx *d, const char *at);
 #endif

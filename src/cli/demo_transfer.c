@@ -30,6 +30,10 @@ static bool cancelled(const demo_ctx *d, int t)
     (void)d;
     return kept_back(t);
 }
+static bool cleared(const demo_ctx *d, int t)
+{
+    return d->cleared[t];
+}
 static bool named(const demo_ctx *d, int t)
 {
     (void)d;
@@ -186,8 +190,10 @@ void demo_transfer(demo_ctx *d)
     /* Morning: a temporary restraining order for the named plaintiffs. */
     demo_at(at, 2025, 3, 15, 9, 40, DEMO_US_OFFSET);
     hold(d, at, "H-DDC-2025-0315-A", "court_order", COURT, COURT_CASE, named, NULL);
+    /* Noon: approval of those the rules clear then; the rest stay proposed. */
     demo_at(at, 2025, 3, 15, 12, 0, DEMO_US_OFFSET);
-    step(d, "transfer.approved", at, all);
+    if (demo_clear(d, at)) d->w.rc = HB_EINTERNAL;
+    step(d, "transfer.approved", at, cleared);
     demo_at(at, 2025, 3, 15, 17, 0, DEMO_US_OFFSET);
     step(d, "transfer.cancelled", at, cancelled);
     demo_at(at, 2025, 3, 15, 17, 25, DEMO_US_OFFSET);

@@ -44,7 +44,7 @@ int out_json_file(FILE *f, json_t *j)
         out_error("out of memory while building the JSON output");
         return HB_EINTERNAL;
     }
-    int rc = json_dumpf(j, f, JSON_INDENT(2));
+    int rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     json_decref(j);
     if (rc || fputc('\n', f) == EOF || fflush(f)) {
         out_error("cannot write the JSON output");

@@ -113,6 +113,15 @@ int ledger_batch_add(ledger_batch *b, const event *ev, hb_errlist *errs, const c
         b->refused++;
         return HB_EINPUT;
     }
+    /* A refused approval is not applied: later approvals in the batch would
+     * otherwise count its persons as places taken. */
+    int gated = ledger_gate(b->l, ev, errs, where);
+    if (gated == HB_EINTERNAL)
+        return broken(b, HB_EINTERNAL, "seq %lld: out of memory checking the approval", seq);
+    if (gated) {
+        b->refused++;
+        return HB_EINPUT;
+    }
     /* Applied even once the batch is refused, so later lines that refer to this
      * event are checked against it rather than reported as dangling. */
     if (ledger_apply(b->l, seq, ev))

@@ -126,6 +126,11 @@ void decoder_stop(decoder *d);
 #define HINT_AHEAD 9
 #define HINT_STEP 3
 
+/* gate.c: for a transfer.approved (any other event passes), refuse it when a
+ * person it lists is blocked at its `at`: HB_EINPUT with one message per blocked
+ * person in errs; 0 when all are cleared; HB_EINTERNAL on out of memory. */
+int ledger_gate(ledger *l, const event *ev, hb_errlist *errs, const char *where);
+
 /* replay.c: apply every stored record to l->state (fresh), in seq order. */
 int ledger_replay(ledger *l, hb_err *err);
 

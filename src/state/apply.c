@@ -4,8 +4,9 @@
 #include "state/state_internal.h"
 
 /* Undo entries an event can need at most: a touch of each entity it changes,
- * and for a transfer step the person entries too. Reserved up front so that
- * recording cannot fail half-way. */
+ * and for a transfer step the person entries too (each person's change of place
+ * reserves its own UNDO_MOVE when it comes). Reserved up front so that recording
+ * cannot fail half-way. */
 static size_t undo_estimate(const event *ev)
 {
     int32_t n = 0;
@@ -31,7 +32,7 @@ static size_t undo_estimate(const event *ev)
     default:
         break;
     }
-    return 8 * UNDO_TOUCH + (2 * UNDO_TOUCH + 4) * (size_t)(n > 0 ? n : 0);
+    return UNDO_MOVE + (2 * UNDO_TOUCH + 4) * (size_t)(n > 0 ? n : 0);
 }
 
 static int dispatch(state *s, int64_t seq, const event *ev)

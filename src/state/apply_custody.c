@@ -1,38 +1,8 @@
-/* apply_custody: where each person is held, and the occupancy counters of units
- * and facilities that follow from it. A person counts in a facility's `held`
- * while CUST_HELD there (with or without a unit) and in a unit's while in it.
- * Every change of state or place (admission, move, departure, arrival, release,
- * death) sets custody_since. */
+/* apply_custody: where each person is held. Every change of state or place
+ * (admission, move, departure, arrival, release, death) sets custody_since, and
+ * goes through occupancy (occupancy.c: leave before, enter after) and stays
+ * (stays.c: under which agreement, dated by the event's UTC date). */
 #include "state/state_internal.h"
-
-static void count_facility(state *s, uint32_t fi, int delta)
-{
-    st_facility *f = st_facility_mut(s, fi);
-    if (delta < 0 && !f->held) return;
-    st_touch(s, ENT_FACILITY, fi);
-    f->held += (uint32_t)delta;
-}
-
-static void count_unit(state *s, uint32_t ui, int delta)
-{
-    st_unit *u = st_unit_mut(s, ui);
-    if (delta < 0 && !u->held) return;
-    st_touch(s, ENT_UNIT, ui);
-    u->held += (uint32_t)delta;
-}
-
-void st_occupancy_leave(state *s, const st_person *p)
-{
-    if (p->custody != CUST_HELD) return;
-    if (p->facility != ST_NONE) count_facility(s, p->facility, -1);
-    if (p->unit != ST_NONE) count_unit(s, p->unit, -1);
-}
-
-void st_occupancy_enter(state *s, uint32_t facility, uint32_t unit)
-{
-    if (facility != ST_NONE) count_facility(s, facility, 1);
-    if (unit != ST_NONE) count_unit(s, unit, 1);
-}
 
 void st_set_custody(state *s, uint32_t pi, custody_state c, uint32_t facility, uint32_t unit,
                     uint32_t transfer, int64_t seq, int64_t at_us)
@@ -66,10 +36,11 @@ static int admitted(state *s, int64_t seq, const event *ev, uint32_t pi)
     bool oom = false;
     const char *ref = e->basis.present ? st_intern(s, e->basis.reference, &oom) : NULL;
     if (oom) return HB_EINTERNAL;
-    st_occupancy_leave(s, st_person_mut(s, pi));
+    st_occupancy_leave(s, pi);
     st_set_custody(s, pi, CUST_HELD, fi, ui, ST_NONE, seq, ev->at.us);
     set_basis(s, pi, &e->basis, ref);
-    st_occupancy_enter(s, fi, ui);
+    st_occupancy_enter(s, pi);
+    st_stay_admitted(s, pi, &e->basis, hbtime_date(ev->at.us));
     return st_history(s, ENT_FACILITY, fi, seq);
 }
 
@@ -83,9 +54,10 @@ static int moved(state *s, int64_t seq, const event *ev, uint32_t pi)
     uint32_t ui = st_find_unit(s, fi, e->unit);
     const st_person *p = st_person_mut(s, pi);
     uint32_t from = p->custody == CUST_HELD ? p->facility : ST_NONE;
-    st_occupancy_leave(s, p);
+    st_occupancy_leave(s, pi);
     st_set_custody(s, pi, CUST_HELD, fi, ui, ST_NONE, seq, ev->at.us);
-    st_occupancy_enter(s, fi, ui);
+    st_occupancy_enter(s, pi);
+    st_stay_moved(s, pi, from, hbtime_date(ev->at.us));
     if (from != fi && st_history(s, ENT_FACILITY, from, seq)) return HB_EINTERNAL;
     return st_history(s, ENT_FACILITY, fi, seq);
 }
@@ -96,7 +68,8 @@ static int ended(state *s, int64_t seq, const event *ev, uint32_t pi, custody_st
 {
     const st_person *p = st_person_mut(s, pi);
     uint32_t from = p->custody == CUST_HELD ? p->facility : ST_NONE;
-    st_occupancy_leave(s, p);
+    st_occupancy_leave(s, pi);
+    st_stay_end(s, pi, hbtime_date(ev->at.us));
     st_set_custody(s, pi, c, ST_NONE, ST_NONE, ST_NONE, seq, ev->at.us);
     set_basis(s, pi, &(ev_basis){.present = false}, NULL);
     return st_history(s, ENT_FACILITY, from, seq);

@@ -35,6 +35,7 @@ int apply_facility(state *s, int64_t seq, const event *ev)
     f->kind = e->kind;
     f->design_capacity = e->design_capacity;
     f->security = e->security;
+    f->first_held = ST_NONE;
     f->registered_seq = seq;
     if (st_map_insert(s, &s->facility_ids, id, e->facility.n, fi)) return HB_EINTERNAL;
     return st_history(s, ENT_FACILITY, fi, seq);
@@ -68,6 +69,7 @@ int apply_unit(state *s, int64_t seq, const event *ev)
         u->beds = e->beds;
         u->floor_area_m2 = e->floor_area_m2;
         u->facility = fi;
+        u->first_held = ST_NONE;
         u->certified_seq = seq;
         if (st_map_insert(s, &s->unit_ids, key, klen, ui)) return HB_EINTERNAL;
         st_touch(s, ENT_FACILITY, fi);
@@ -131,7 +133,8 @@ int apply_person(state *s, int64_t seq, const event *ev)
     p->nationalities = nat;
     p->n_nationalities = (uint16_t)(nn > UINT16_MAX ? UINT16_MAX : nn);
     p->custody = CUST_NEVER;
-    p->facility = p->unit = p->transfer = ST_NONE;
+    p->facility = p->unit = p->transfer = p->agreement = ST_NONE;
+    p->held_next = p->held_prev = p->unit_next = p->unit_prev = ST_NONE;
     p->basis_kind = -1;
     p->basis_until = p->basis_review_by = HB_DATE_ABSENT;
     p->registered_seq = seq;

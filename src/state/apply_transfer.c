@@ -64,19 +64,26 @@ static transfer_person_state step_state(event_type t)
 }
 
 /* Custody follows departures and arrivals; the facility left or reached keeps
- * the event in its history. */
+ * the event in its history. A departure ends any agreement stay; an arrival
+ * starts one under the transfer's agreement (without one, it is a move). Each
+ * person's step is reserved in the undo log on its own: a large transfer would
+ * otherwise reserve the worst case for all its persons at once. */
 static int move_person(state *s, int64_t seq, const event *ev, uint32_t ti, uint32_t pi)
 {
     const st_transfer *t = st_transfer_mut(s, ti);
     const st_person *p = st_person_mut(s, pi);
     uint32_t from = p->custody == CUST_HELD ? p->facility : ST_NONE;
-    st_occupancy_leave(s, p);
+    int32_t day = hbtime_date(ev->at.us);
+    if (undo_reserve(s, UNDO_MOVE)) return HB_EINTERNAL;
+    st_occupancy_leave(s, pi);
     if (ev->type == EV_TRANSFER_DEPARTED) {
+        st_stay_end(s, pi, day);
         st_set_custody(s, pi, CUST_IN_TRANSIT, ST_NONE, ST_NONE, ti, seq, ev->at.us);
         return st_history(s, ENT_FACILITY, from, seq);
     }
     st_set_custody(s, pi, CUST_HELD, t->to_facility, ST_NONE, ST_NONE, seq, ev->at.us);
-    st_occupancy_enter(s, t->to_facility, ST_NONE);
+    st_occupancy_enter(s, pi);
+    st_stay_arrived(s, pi, t->agreement, from, day);
     if (from != t->to_facility && st_history(s, ENT_FACILITY, from, seq)) return HB_EINTERNAL;
     return st_history(s, ENT_FACILITY, t->to_facility, seq);
 }
@@ -100,9 +107,11 @@ static int step(state *s, int64_t seq, const event *ev)
             rc = push_person(s, ti, (st_transfer_person){pi, ns, seq});
             tp_index_add(&x, s, pi, t->n_persons - 1);
         } else {
-            /* Entries are many and each changes rarely: saved one by one. */
+            /* Entries are many and each changes rarely: saved one by one, by
+             * position (the vector may still grow in this transaction). */
             if (!st_fresh(s, ENT_TRANSFER, ti))
-                st_save(s, &t->persons[pos], sizeof t->persons[pos]);
+                st_save_elem(s, (void *const *)&t->persons, pos * sizeof *t->persons,
+                             sizeof *t->persons);
             t->persons[pos].state = ns;
             t->persons[pos].seq = seq;
         }

@@ -5,7 +5,8 @@
  * points to, the person, the tail of their history. Each stage reads what the
  * previous one (issued a few events earlier) brought in and asks for the next, so
  * by the time the event's turn comes its lines are in the cache. Only the person
- * an event is about is worth it: facilities and units are few and stay cached. */
+ * an event is about is worth it, and for a custody step the persons next to them
+ * on the occupant lists: facilities and units are few and stay cached. */
 #include "state/state_internal.h"
 
 static hb_str person_of(const event *ev)
@@ -49,6 +50,14 @@ static const map_slot *guess_slot(const map *m, uint64_t h)
     return NULL;
 }
 
+/* Leaving the occupant lists writes to the persons on either side. */
+static void prefetch_neighbours(const state *s, const st_person *p)
+{
+    uint32_t v[4] = {p->held_prev, p->held_next, p->unit_prev, p->unit_next};
+    for (int i = 0; i < 4; i++)
+        if (v[i] < s->persons.n) __builtin_prefetch(st_person_mut(s, v[i]), 1);
+}
+
 void state_prefetch(const state *s, const event *ev, int stage)
 {
     const map *m = &s->person_ids;
@@ -70,4 +79,8 @@ void state_prefetch(const state *s, const event *ev, int stage)
         return;
     }
     if (p->history.n) __builtin_prefetch(&p->history.v[p->history.n - 1], 1);
+    /* Every event naming one person that changes custody is a custody.* event. */
+    bool custody = ev->type == EV_CUSTODY_ADMITTED || ev->type == EV_CUSTODY_MOVED ||
+                   ev->type == EV_CUSTODY_RELEASED || ev->type == EV_CUSTODY_DIED;
+    if (custody && p->custody == CUST_HELD) prefetch_neighbours(s, p);
 }

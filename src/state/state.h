@@ -124,7 +124,8 @@ typedef struct {
      * each UTC date from the stay's first day up to, not including, the day it
      * ends, clipped to starts..ends; closed_days sums ended stays; the open ones are
      * open_stays stays whose first days (clipped) sum to open_first_days. A stay
-     * that starts after `ends` accrues nothing. */
+     * that starts after `ends` accrues nothing. The exact rules (which agreement
+     * an admission counts for, arrivals, moves) are in docs/state.md. */
     uint32_t held_now, open_stays;
     int64_t closed_days, open_first_days;
     int64_t signed_seq, signed_us;
@@ -221,6 +222,14 @@ uint32_t state_facility_first_held(const state *s, uint32_t facility);
 uint32_t state_facility_next_held(const state *s, uint32_t person);
 uint32_t state_unit_first_held(const state *s, uint32_t unit);
 uint32_t state_unit_next_held(const state *s, uint32_t person);
+
+/* An agreement's person-days from its stays up to and including the UTC date
+ * today (days since 1970-01-01), clipped to starts..ends: closed_days plus, for
+ * the open stays, min(today, ends) + 1 for each less open_first_days (an open
+ * stay counts today; the open part is never below 0). Exact for any today on or
+ * after the date of the latest stay start (the date of the last event, or
+ * later); for an earlier day a lower bound. Rules: docs/state.md. */
+int64_t state_agreement_person_days(const st_agreement *a, int32_t today);
 
 /* The seq of the last event applied (0 for an empty log). */
 int64_t state_last_seq(const state *s);

@@ -66,15 +66,16 @@ size_t pool_bytes(const pool *p);
 /* The touch stamp of element i; NULL on out of memory. */
 uint32_t *pool_stamp(pool *p, uint32_t i);
 
-typedef enum { UNDO_BYTES, UNDO_MAP_INSERT, UNDO_POOL_PUSH } undo_kind;
+typedef enum { UNDO_BYTES, UNDO_VEC_BYTES, UNDO_MAP_INSERT, UNDO_POOL_PUSH } undo_kind;
 
 typedef struct {
-    void *p; /* UNDO_BYTES: the field; UNDO_MAP_INSERT: the map; UNDO_POOL_PUSH: the pool */
+    void *p; /* UNDO_BYTES: the field; UNDO_VEC_BYTES: the vector's pointer field;
+              * UNDO_MAP_INSERT: the map; UNDO_POOL_PUSH: the pool */
     union {
-        uint64_t old;    /* UNDO_BYTES: the field's old bytes */
+        uint64_t old;    /* UNDO_BYTES, UNDO_VEC_BYTES: the old bytes */
         const char *key; /* UNDO_MAP_INSERT */
     } u;
-    uint32_t klen;
+    uint32_t klen; /* UNDO_MAP_INSERT: key length; UNDO_VEC_BYTES: byte offset in the vector */
     uint8_t kind, size;
 } undo_entry;
 
@@ -97,6 +98,10 @@ struct state {
 /* Undo log (undo.c). Reserve before changing anything so that recording cannot
  * fail half-way through an event: st_touch needs at most UNDO_TOUCH entries. */
 #define UNDO_TOUCH 12
+/* At most for one person's change of place: touches of the person, of up to four
+ * neighbours on the lists left and two heads on the lists joined (7 persons), two
+ * facilities, two units and two agreements; rounded up. */
+#define UNDO_MOVE (12 * UNDO_TOUCH)
 int undo_reserve(state *s, size_t entries);
 void undo_push(state *s, const undo_entry *e);
 void undo_free(state *s);
@@ -105,13 +110,17 @@ void undo_free(state *s);
  * overwriting them. Only for fields that can be restored as they were: never a
  * vector's pointer or capacity. */
 void st_save(state *s, void *p, size_t n);
+/* The same for n bytes at byte offset off in the vector *vec (an element): found
+ * again through *vec at rollback, since the vector may grow and move later in the
+ * transaction (saving the element's address would write into a freed buffer). */
+void st_save_elem(state *s, void *const *vec, size_t off, size_t n);
 
 /* Before changing an existing entity, touch it. The first touch in a transaction
  * records every mutable field of the entity (its scalars and its vector lengths);
  * later changes in the same transaction need no record, nor do changes to an
  * entity created in the transaction (rollback removes it whole), which keeps the
  * log of a large import small. Outside a transaction (replay) it is one test.
- * Transfer person entries are the exception: save them with st_save_tp. */
+ * Transfer person entries are the exception: save them with st_save_elem. */
 void st_touch(state *s, ent_kind kind, uint32_t idx);
 static inline bool st_fresh(const state *s, ent_kind kind, uint32_t idx)
 {
@@ -199,9 +208,19 @@ int apply_hold(state *s, int64_t seq, const event *ev);
 int apply_facility_record(state *s, int64_t seq, const event *ev); /* count, condition */
 int apply_custody(state *s, int64_t seq, const event *ev);
 int apply_transfer(state *s, int64_t seq, const event *ev);
-/* Occupancy of a held person: leave where they are (if held) / enter. */
-void st_occupancy_leave(state *s, const st_person *p);
-void st_occupancy_enter(state *s, uint32_t facility, uint32_t unit);
+/* Occupancy (occupancy.c): the held counters and occupant lists of person pi's
+ * facility and unit. Call leave before changing a person's custody or place and
+ * enter after; both do nothing unless the person is CUST_HELD. */
+void st_occupancy_leave(state *s, uint32_t pi);
+void st_occupancy_enter(state *s, uint32_t pi);
+/* Agreement stays (stays.c), after the person's new custody and place are set;
+ * day is the UTC date of the event. End: release, death, departure. Admitted:
+ * with basis b. Moved / arrived: from the facility held at before (ST_NONE when
+ * not held); arrived on a transfer under agreement (ST_NONE: none). */
+void st_stay_end(state *s, uint32_t pi, int32_t day);
+void st_stay_admitted(state *s, uint32_t pi, const ev_basis *b, int32_t day);
+void st_stay_moved(state *s, uint32_t pi, uint32_t from, int32_t day);
+void st_stay_arrived(state *s, uint32_t pi, uint32_t agreement, uint32_t from, int32_t day);
 /* Sets person pi's custody fields (not the basis). */
 void st_set_custody(state *s, uint32_t pi, custody_state c, uint32_t facility, uint32_t unit,
                     uint32_t transfer, int64_t seq, int64_t at_us);

@@ -47,6 +47,20 @@ void st_save(state *s, void *p, size_t n)
     }
 }
 
+void st_save_elem(state *s, void *const *vec, size_t off, size_t n)
+{
+    if (!s->in_txn) return;
+    for (size_t o = 0; o < n; o += 8) {
+        size_t k = n - o < 8 ? n - o : 8;
+        undo_entry e = {.p = (void *)vec,
+                        .klen = (uint32_t)(off + o),
+                        .kind = UNDO_VEC_BYTES,
+                        .size = (uint8_t)k};
+        memcpy(&e.u.old, (char *)*vec + off + o, k);
+        undo_push(s, &e);
+    }
+}
+
 /* From the first byte of field a to the last byte of field b, both in *x. */
 #define SAVE_RUN(s, x, a, b)                                                                       \
     st_save((s), &(x)->a,                                                                          \
@@ -60,24 +74,28 @@ static void snapshot(state *s, ent_kind kind, void *e)
         st_person *p = e;
         SAVE_RUN(s, p, custody, custody_since_us); /* custody, place, basis, since */
         SAVE_RUN(s, p, n_status, n_allegation);
+        SAVE_RUN(s, p, agreement, unit_prev); /* the stay and the occupant links */
         st_save(s, &p->history.n, sizeof p->history.n);
         break;
     }
     case ENT_FACILITY: {
         st_facility *f = e;
         st_save(s, &f->n_units, sizeof f->n_units);
-        st_save(s, &f->held, sizeof f->held);
+        SAVE_RUN(s, f, held, first_held);
         st_save(s, &f->history.n, sizeof f->history.n);
         break;
     }
     case ENT_UNIT: {
         st_unit *u = e;
-        SAVE_RUN(s, u, kind, certified_seq);
+        SAVE_RUN(s, u, kind, certified_seq); /* held and first_held included */
         break;
     }
-    case ENT_AGREEMENT:
-        st_save(s, &((st_agreement *)e)->history.n, sizeof(uint32_t));
+    case ENT_AGREEMENT: {
+        st_agreement *a = e;
+        SAVE_RUN(s, a, held_now, open_first_days);
+        st_save(s, &a->history.n, sizeof a->history.n);
         break;
+    }
     case ENT_HOLD: {
         st_hold *h = e;
         SAVE_RUN(s, h, lifted_seq, lifted_us);
@@ -160,6 +178,9 @@ static void undo_one(state *s, const undo_entry *e)
     switch (e->kind) {
     case UNDO_BYTES:
         memcpy(e->p, &e->u.old, e->size);
+        break;
+    case UNDO_VEC_BYTES:
+        memcpy(*(char **)e->p + e->klen, &e->u.old, e->size);
         break;
     case UNDO_MAP_INSERT:
         map_del(e->p, e->u.key, e->klen);

@@ -1,0 +1,68 @@
+/* findings_transfer: a departure or an arrival of a person who was blocked for
+ * that transfer at that moment. The verdict is eligibility's, on the state just
+ * before the step. At arrival the persons are on their way, so not being held at
+ * the origin (NOT_IN_CUSTODY) and the destination's places (CAPACITY, which has
+ * findings of its own) are not reasons; everything else is, such as a court order
+ * placed while the plane was in the air. */
+#include "rules/findings_internal.h"
+
+#define ARRIVAL_IGNORES ((1u << RC_NOT_IN_CUSTODY) | (1u << RC_CAPACITY))
+
+static finding blocked(const findings *f, const elig_verdict *v, const elig_plan *plan,
+                       bool departure, uint32_t mask, int64_t seq, int64_t at_us)
+{
+    finding x = fnd_make(f, departure ? FC_BLOCKED_DEPARTURE : FC_BLOCKED_ARRIVAL, seq, at_us);
+    x.person = v->person;
+    x.facility = departure ? plan->from_facility : plan->to_facility;
+    x.transfer = plan->transfer;
+    fnd_evidence(&x, seq);
+    for (uint8_t k = 0; k < v->n_reasons; k++) {
+        const elig_reason *r = &v->reasons[k];
+        if (!(mask & (1u << r->code))) continue;
+        x.reasons |= 1u << r->code;
+        for (uint8_t e = 0; e < r->n_evidence; e++)
+            fnd_evidence(&x, r->evidence[e]);
+        x.n_more =
+            (uint16_t)(x.n_more + r->n_more < UINT16_MAX ? x.n_more + r->n_more : UINT16_MAX);
+    }
+    return x;
+}
+
+/* The step's persons as pool indexes in f->scratch; their count, or -1 on OOM. */
+static int64_t step_persons(findings *f, const state *s, const ev_transfer_step *e)
+{
+    size_t n = e->persons.n > 0 ? (size_t)e->persons.n : 0;
+    if (fnd_grow((void **)&f->scratch, &f->cap_scratch, n + 1, sizeof *f->scratch)) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pi = fnd_person_idx(f, s, e->persons.v[i]);
+        if (pi != ST_NONE) f->scratch[k++] = pi;
+    }
+    return (int64_t)k;
+}
+
+int fnd_blocked_step(findings *f, const state *s, int64_t seq, const event *ev)
+{
+    const st_transfer *t = state_transfer(s, ev->u.transfer_step.transfer.p);
+    if (!t || t->to_facility == ST_NONE) return 0;
+    int64_t n = step_persons(f, s, &ev->u.transfer_step);
+    if (n < 0 ||
+        fnd_grow((void **)&f->verdicts, &f->cap_verdicts, (size_t)n + 1, sizeof *f->verdicts))
+        return HB_EINTERNAL;
+    elig_plan plan = elig_plan_of(s, t, ev->at.us);
+    int rc = elig_check(s, &plan, f->scratch, (uint32_t)n, f->verdicts);
+    if (rc == HB_EINPUT) return 0; /* nothing checkable: the state refuses such steps */
+    if (rc) return rc;
+    bool departure = ev->type == EV_TRANSFER_DEPARTED;
+    uint32_t mask = departure ? ~0u : ~ARRIVAL_IGNORES;
+    for (int64_t i = 0; i < n; i++) {
+        const elig_verdict *v = &f->verdicts[i];
+        uint32_t any = 0;
+        for (uint8_t k = 0; k < v->n_reasons; k++)
+            any |= mask & (1u << v->reasons[k].code);
+        if (!any) continue;
+        finding x = blocked(f, v, &plan, departure, mask, seq, ev->at.us);
+        if (fnd_pend(f, &x)) return HB_EINTERNAL;
+    }
+    return 0;
+}
