@@ -37,8 +37,6 @@ static const char USAGE[] =
     "  habeas check transfer T-2025-0315 --db demo.db\n"
     "  habeas check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --json\n";
 
-#define AT_EXAMPLE "2025-03-15T17:00:00-04:00"
-
 /* One check: the state it ran on, the plan, and a verdict per transfer person. */
 typedef struct {
     const state *s;
@@ -61,27 +59,6 @@ static int parse_args(const opts *o)
         return opts_usage_error(o, "missing ID (the transfer's id, e.g. T-2025-0315)");
     if (o->nargs > 2) return opts_usage_error(o, "unexpected argument \"%s\"", o->args[2]);
     return 0;
-}
-
-static int parse_at(const opts *o, const char *at_s, int64_t *at_us)
-{
-    const char *why = NULL, *zwhy;
-    size_t n = strlen(at_s);
-    if (!hbtime_parse(at_s, n, at_us, &why)) return 0;
-    char z[64];
-    if (n + 1 < sizeof z) { /* say so when the offset is all that is missing */
-        memcpy(z, at_s, n);
-        z[n] = 'Z';
-        if (!hbtime_parse(z, n + 1, at_us, &zwhy))
-            why = "a time needs an offset: Z or +hh:mm / -hh:mm";
-    }
-    /* A reason that only repeats what was expected adds nothing. */
-    bool says_more = why && strncmp(why, "expected", 8) != 0;
-    return opts_usage_error(o,
-                            "--at: expected an RFC 3339 time with offset (e.g. %s or "
-                            "2025-03-15T21:00:00Z), found \"%s\"%s%s%s",
-                            AT_EXAMPLE, at_s, says_more ? " (" : "", says_more ? why : "",
-                            says_more ? ")" : "");
 }
 
 /* The transfer in the as-of state, or an error that says why it is not there. */
@@ -382,7 +359,7 @@ int cmd_check(int argc, char **argv)
     char now[28];
     int64_t at_us = hbtime_now();
     at_us -= at_us % 1000000; /* whole seconds: "now" is printed */
-    if (at_s && (rc = parse_at(&o, at_s, &at_us))) return rc;
+    if (at_s && (rc = opts_time(&o, "at", at_s, OPTS_TIME, &at_us))) return rc;
     ledger *l;
     if ((rc = opts_open_ledger(&o, &l))) return rc;
     check_run c = {.at = at_s ? at_s : out_time(at_us, now)};

@@ -1,4 +1,5 @@
 #include "cli/opts.h"
+#include <stdbool.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util/hbtime.h"
 #include "cli/out.h"
 
 enum { OPT_DB = 256, OPT_JSON, OPT_EXTRA }; /* extra option i returns OPT_EXTRA + i */
@@ -168,4 +170,41 @@ const char *opts_default_actor(void)
     }
     snprintf(actor, sizeof actor, "cli:%s", name && *name ? name : "unknown");
     return actor;
+}
+
+/* Why a time failed; when only the offset is missing, that (the usual slip). */
+static const char *time_why(const char *s, size_t n, const char *why)
+{
+    char z[64];
+    int64_t us;
+    const char *zwhy;
+    if (n + 1 >= sizeof z) return why;
+    memcpy(z, s, n);
+    z[n] = 'Z';
+    if (!hbtime_parse(z, n + 1, &us, &zwhy)) return "a time needs an offset: Z or +hh:mm / -hh:mm";
+    return why && strncmp(why, "expected", 8) != 0 ? why : NULL; /* not a repeat */
+}
+
+int opts_time(const opts *o, const char *name, const char *s, opts_time_mode mode, int64_t *us)
+{
+    const char *why = NULL;
+    size_t n = strlen(s);
+    int32_t day;
+    bool days = mode != OPTS_TIME;
+    if (days && n == 10) {
+        if (!hbdate_parse(s, n, &day, &why)) {
+            int64_t end = mode == OPTS_TIME_OR_DAY_END ? HB_US_PER_DAY - 1 : 0;
+            *us = (int64_t)day * HB_US_PER_DAY + end;
+            return 0;
+        }
+    } else {
+        if (!hbtime_parse(s, n, us, &why)) return 0;
+        why = time_why(s, n, why);
+    }
+    return opts_usage_error(
+        o,
+        "--%s: expected %san RFC 3339 time with offset (e.g. %s"
+        "2025-03-15T17:00:00-04:00 or 2025-03-15T21:00:00Z), found \"%s\"%s%s%s",
+        name, days ? "a date YYYY-MM-DD or " : "", days ? "2025-03-15, " : "", s, why ? " (" : "",
+        why ? why : "", why ? ")" : "");
 }

@@ -43,6 +43,12 @@ int opts_nargs(const opts *o, int min, int max, const char *what);
 /* A decimal integer >= min for option `name` (NULL s leaves *out unchanged). */
 int opts_int(const opts *o, const char *name, const char *s, int64_t min, int64_t *out);
 
+/* A time option's value: an RFC 3339 time with offset, or with a date-taking mode
+ * also YYYY-MM-DD (the UTC day's first or last microsecond). 0, or HB_EINPUT after
+ * printing what was expected and, when the offset is all that is missing, so. */
+typedef enum { OPTS_TIME, OPTS_TIME_OR_DAY_START, OPTS_TIME_OR_DAY_END } opts_time_mode;
+int opts_time(const opts *o, const char *name, const char *s, opts_time_mode mode, int64_t *us);
+
 /* Opens the ledger o->db names; on failure prints why and returns the exit code. */
 int opts_open_ledger(const opts *o, ledger **out);
 

@@ -51,38 +51,6 @@ typedef struct {
     const state *s;
 } costs_run;
 
-/* When a time fails only for want of an offset, say so (the usual slip). */
-static const char *why_not_time(const char *s, size_t n, const char *why)
-{
-    char z[64];
-    int64_t us;
-    const char *zwhy;
-    if (n + 1 >= sizeof z) return why;
-    memcpy(z, s, n);
-    z[n] = 'Z';
-    return hbtime_parse(z, n + 1, &us, &zwhy) ? why
-                                              : "a time needs an offset: Z or +hh:mm / -hh:mm";
-}
-
-/* --at: a date (the report covers that whole UTC day) or an RFC 3339 time. */
-static int parse_at(const opts *o, const char *s, int64_t *at_us)
-{
-    const char *why = NULL;
-    size_t n = strlen(s);
-    int32_t day;
-    if (n == 10 && !hbdate_parse(s, n, &day, &why)) {
-        *at_us = ((int64_t)day + 1) * HB_US_PER_DAY - 1; /* the day's last microsecond */
-        return 0;
-    }
-    if (n != 10 && !hbtime_parse(s, n, at_us, &why)) return 0;
-    if (n != 10) why = why_not_time(s, n, why);
-    bool says_more = why && strncmp(why, "expected", 8) != 0;
-    return opts_usage_error(o,
-                            "--at: expected a date YYYY-MM-DD or an RFC 3339 time with offset "
-                            "(e.g. 2026-02-28 or 2026-02-28T17:00:00-05:00), found \"%s\"%s%s%s",
-                            s, says_more ? " (" : "", says_more ? why : "", says_more ? ")" : "");
-}
-
 /* ------------------------------------------------------------------ notes */
 
 static const char *const OVERFLOW_NAMES[] = {"fee_accrued", "fee_per_person_year", "baseline",
@@ -382,7 +350,7 @@ int report_costs(int argc, char **argv)
     char now[28];
     costs_run c = {.at_us = hbtime_now()};
     c.at_us -= c.at_us % 1000000; /* whole seconds: "now" is printed */
-    if (at_s && (rc = parse_at(&o, at_s, &c.at_us))) return rc;
+    if (at_s && (rc = opts_time(&o, "at", at_s, OPTS_TIME_OR_DAY_END, &c.at_us))) return rc;
     c.at = at_s ? at_s : out_time(c.at_us, now);
     c.today = hbtime_date(c.at_us);
     ledger *l;

@@ -73,27 +73,6 @@ typedef struct {
 
 /* ------------------------------------------------------------------ options */
 
-static int parse_time(const opts *o, const char *name, const char *s, int64_t *us)
-{
-    const char *why = NULL, *zwhy;
-    size_t n = strlen(s);
-    if (!hbtime_parse(s, n, us, &why)) return 0;
-    char z[64];
-    int64_t ignored;
-    if (n + 1 < sizeof z) { /* say so when the offset is all that is missing */
-        memcpy(z, s, n);
-        memcpy(z + n, "Z", 2);
-        if (!hbtime_parse(z, n + 1, &ignored, &zwhy))
-            why = "a time needs an offset: Z or +hh:mm / -hh:mm";
-    }
-    bool says_more = why && strncmp(why, "expected", 8) != 0; /* not a repeat */
-    return opts_usage_error(
-        o,
-        "--%s: expected an RFC 3339 time with offset (e.g. "
-        "2025-03-15T17:00:00-04:00 or 2025-03-15T21:00:00Z), found \"%s\"%s%s%s",
-        name, s, says_more ? " (" : "", says_more ? why : "", says_more ? ")" : "");
-}
-
 static int parse_severity(const opts *o, fr_opts *fo)
 {
     fo->min_severity = SEV_LOW;
@@ -122,8 +101,8 @@ static int parse_opts(opts *o, fr_opts *fo, int argc, char **argv)
     fo->at_us = hbtime_now();
     fo->at_us -= fo->at_us % 1000000; /* whole seconds: "now" is printed */
     fo->since_us = INT64_MIN;
-    if (fo->at && (rc = parse_time(o, "at", fo->at, &fo->at_us))) return rc;
-    if (fo->since && (rc = parse_time(o, "since", fo->since, &fo->since_us))) return rc;
+    if (fo->at && (rc = opts_time(o, "at", fo->at, OPTS_TIME, &fo->at_us))) return rc;
+    if (fo->since && (rc = opts_time(o, "since", fo->since, OPTS_TIME, &fo->since_us))) return rc;
     out_time(fo->at_us, fo->at_text);
     return parse_severity(o, fo);
 }
