@@ -43,6 +43,9 @@ run: build
 	@echo "  ./$(BUILD)/habeas facility F-CECOT --db $(DB)"
 	@echo "  ./$(BUILD)/habeas transfer T-2025-0315 --db $(DB)"
 	@echo "  ./$(BUILD)/habeas check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --db $(DB)"
+	@echo "  ./$(BUILD)/habeas report findings --severity critical --db $(DB)"
+	@echo "  ./$(BUILD)/habeas report costs --db $(DB)"
+	@echo "  ./$(BUILD)/habeas report occupancy --facility F-CECOT --db $(DB)"
 	@echo "  ./$(BUILD)/habeas export --db $(DB) | head"
 
 test-fast: build
