@@ -795,14 +795,54 @@ static void timed(void **st)
     const finding *r = only(&l, FC_REVIEW_OVERDUE);
     assert_int_equal(r->raised_us, time_of("2025-05-02T00:00:00Z"));
     assert_true(r->cleared_us <= r->raised_us);
-    for (const char *t = "2025-01-01T00:00:00Z"; t; t = NULL)
-        assert_false(findings_active(r, time_of(t)));
+    assert_false(findings_active(r, time_of("2025-01-01T00:00:00Z")));
+    assert_false(findings_active(r, time_of("2025-04-15T00:00:00Z")));
     assert_false(findings_active(r, r->raised_us));
     assert_false(findings_active(r, INT64_MAX - 1));
     const finding *e = only(&l, FC_CUSTODY_PAST_END);
     assert_int_equal(e->raised_us, time_of("2025-03-02T00:00:00Z"));
     assert_true(findings_active(e, time_of("2025-03-02T00:00:00Z")));
     assert_false(findings_active(e, time_of("2025-04-01T00:00:00Z")));
+    sim_close(&l);
+}
+
+/* The scan from the state alone: figures as they are now, raised_us known only for
+ * the timed codes, the subject's registration as evidence; and the one thing it
+ * cannot see, a stretch in segregation begun in another segregation unit. */
+static void scan(void **st)
+{
+    (void)st;
+    static const char *const ev[] = {
+        ADMIT("P-1", "U-CAP"),
+        ADMIT("P-2", "U-CAP"),
+        ADMIT("P-3", "U-CAP"),
+        ADMIT_B("P-4", "F-US", "SEG1", "2025-05-01T00:00:00Z", BASIS),
+        MOVE("P-4", "F-US", "SEG2", "2025-05-10T00:00:00Z"),
+    };
+    ledger_sim l;
+    build(&l, ev, 5);
+    finding *v;
+    size_t n;
+    int64_t now = time_of("2025-05-20T00:00:00Z");
+    assert_int_equal(findings_scan(l.s, &P, now, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].code, FC_UNIT_OVER_CAPACITY);
+    assert_true(v[0].value == 3 && v[0].limit == 2);
+    assert_int_equal(v[0].raised_us, 0);
+    evidence_is(&v[0], (const int64_t[]){2}, 1);
+    assert_int_equal(v[0].severity, P.severity[FC_UNIT_OVER_CAPACITY]);
+    free(v);
+    /* The set counts P-4 from the first entry (due 05-16); the scan from the
+     * second (due 05-25). */
+    const finding *x = only(&l, FC_SEGREGATION_TOO_LONG);
+    assert_int_equal(x->raised_us, time_of("2025-05-16T00:00:00Z") + 1);
+    assert_true(findings_active(x, now));
+    assert_int_equal(findings_scan(l.s, &P, time_of("2025-05-25T00:00:01Z"), &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].code, FC_SEGREGATION_TOO_LONG);
+    assert_int_equal(v[1].raised_us, time_of("2025-05-25T00:00:00Z") + 1);
+    free(v);
+    assert_null(findings_at(l.f, findings_count(l.f)));
     sim_close(&l);
 }
 
@@ -1469,6 +1509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(figures, setup, teardown),
         cmocka_unit_test_setup_teardown(clearing, setup, teardown),
         cmocka_unit_test_setup_teardown(timed, setup, teardown),
+        cmocka_unit_test_setup_teardown(scan, setup, teardown),
         cmocka_unit_test_setup_teardown(code_names, setup, teardown),
         cmocka_unit_test_setup_teardown(rollback_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(rollback_of_a_clearing, setup, teardown),

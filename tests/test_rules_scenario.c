@@ -16,6 +16,8 @@
 #include <string.h>
 #include "ledger/ledger.h"
 #include "rules/eligibility.h"
+#include "rules/findings.h"
+#include "rules/profile.h"
 #include "util/buf.h"
 #include "util/hbtime.h"
 
@@ -383,6 +385,148 @@ static void as_of_filters_by_time_and_skips_what_the_subset_refuses(void **st)
     state_free(s);
 }
 
+/* ------------------------------------------------------------------------------
+ * The same day with the flights. Appended to the events above (their seqs stay):
+ * the approvals list only the persons cleared when they are made (the ledger
+ * refuses anything else), but the planes take everyone. T-1 (authority AEA) leaves
+ * at 17:25 with P-1 under the morning order, P-3 protected from removal to SV and
+ * P-4 a US citizen; T-2 leaves at 18:00 with P-2 under the morning order. T-1 lands
+ * at 22:30 San Salvador time, after the evening order covering authority AEA: all
+ * four of its passengers arrive blocked. T-2 lands at 23:00, after the morning
+ * order was lifted: nobody arrives blocked. */
+static const char *const FLIGHTS[] = {
+    "{'type':'transfer.approved','at':'2025-03-15T16:00:00-04:00','transfer':'T-1',"
+    "'persons':['P-5']}",
+    "{'type':'transfer.approved','at':'2025-03-15T16:05:00-04:00','transfer':'T-2',"
+    "'persons':['P-6']}",
+    "{'type':'transfer.departed','at':'2025-03-15T17:25:00-04:00','transfer':'T-1',"
+    "'persons':['P-1','P-3','P-4','P-5']}",
+    "{'type':'transfer.departed','at':'2025-03-15T18:00:00-04:00','transfer':'T-2',"
+    "'persons':['P-2','P-6']}",
+    "{'type':'transfer.arrived','at':'2025-03-15T22:30:00-06:00','transfer':'T-1',"
+    "'persons':['P-1','P-3','P-4','P-5']}",
+    "{'type':'transfer.arrived','at':'2025-03-15T23:00:00-06:00','transfer':'T-2',"
+    "'persons':['P-2','P-6']}",
+};
+#define N_FLIGHTS ((int64_t)(sizeof FLIGHTS / sizeof *FLIGHTS))
+
+static int obs_before(void *f, const state *s, int64_t seq, const event *ev)
+{
+    return findings_before(f, s, seq, ev);
+}
+static int obs_after(void *f, const state *s, int64_t seq, const event *ev)
+{
+    return findings_after(f, s, seq, ev);
+}
+static void obs_begin(void *f)
+{
+    findings_begin(f);
+}
+static void obs_commit(void *f)
+{
+    findings_commit(f);
+}
+static void obs_rollback(void *f)
+{
+    findings_rollback(f);
+}
+
+/* A ledger at path fed to a new findings set (create: import the events and the
+ * flights). */
+static ledger *open_day(const char *path, bool create, findings *f)
+{
+    ledger_observer obs = {f, obs_before, obs_after, obs_begin, obs_commit, obs_rollback};
+    ledger *l = NULL;
+    hb_err e = {0};
+    if (ledger_open_observed(path, create ? STORE_CREATE : STORE_OPEN, &obs, &l, &e))
+        fail_msg("open %s: %s", path, e.msg);
+    if (!create) return l;
+    buf b = BUF_INIT;
+    for (int64_t i = 0; i < N_EVENTS + N_FLIGHTS; i++) {
+        buf_puts(&b, i < N_EVENTS ? EVENTS[i] : FLIGHTS[i - N_EVENTS]);
+        buf_putc(&b, '\n');
+    }
+    for (size_t i = 0; i < b.len; i++)
+        if (b.p[i] == '\'') b.p[i] = '"';
+    hb_errlist errs;
+    errlist_init(&errs, 5);
+    int rc = ledger_import(l, "flights.jsonl", b.p, b.len, "test:scenario", &errs, NULL, NULL, &e);
+    if (rc) fail_msg("import: %s %s", errs.n ? errs.msgs[0] : "", e.msg);
+    errlist_free(&errs);
+    buf_free(&b);
+    return l;
+}
+
+/* The critical findings as lines "CODE P-x T-y REASON,REASON", in the order raised. */
+static char *critical_lines(const state *s, const findings *f)
+{
+    buf out = BUF_INIT;
+    for (size_t i = 0; i < findings_count(f); i++) {
+        const finding *x = findings_at(f, i);
+        if (x->severity != SEV_CRITICAL) continue;
+        buf_printf(&out, "%s %s %s", findings_code_name(x->code),
+                   x->person == ST_NONE ? "-" : state_person_at(s, x->person)->id,
+                   x->transfer == ST_NONE ? "-" : state_transfer_at(s, x->transfer)->id);
+        const char *sep = " ";
+        for (int c = 0; c < RC__COUNT; c++)
+            if (x->reasons & (1u << c)) {
+                buf_printf(&out, "%s%s", sep, elig_code_name((reason_code)c));
+                sep = ",";
+            }
+        buf_putc(&out, '\n');
+        /* each cites the movement itself */
+        bool cites_event = false;
+        for (uint8_t k = 0; k < x->n_evidence; k++)
+            cites_event |= x->evidence[k] == x->seq;
+        assert_true(cites_event);
+    }
+    return out.p ? out.p : strdup("");
+}
+
+static const char FLIGHT_CRITICALS[] =
+    "BLOCKED_DEPARTURE P-1 T-1 HOLD_COURT_ORDER\n"
+    "BLOCKED_DEPARTURE P-3 T-1 NON_REFOULEMENT\n"
+    "BLOCKED_DEPARTURE P-4 T-1 SENDING_STATE_NATIONAL\n"
+    "BLOCKED_DEPARTURE P-2 T-2 HOLD_COURT_ORDER\n"
+    "BLOCKED_ARRIVAL P-1 T-1 HOLD_COURT_ORDER\n"
+    "BLOCKED_ARRIVAL P-3 T-1 HOLD_COURT_ORDER,NON_REFOULEMENT\n"
+    "BLOCKED_ARRIVAL P-4 T-1 HOLD_COURT_ORDER,SENDING_STATE_NATIONAL\n"
+    "BLOCKED_ARRIVAL P-5 T-1 HOLD_COURT_ORDER\n";
+
+/* The exact critical findings of the flights, raised as the events were imported,
+ * and the same again when a fresh open replays the log. */
+static void the_flights_raise_exactly_these_critical_findings(void **st)
+{
+    (void)st;
+    profile p;
+    hb_err e = {0};
+    if (profile_builtin("mandela-icrc", &p, &e)) fail_msg("profile: %s", e.msg);
+    const char *path = tu_path(tu_tmpdir(), "flights.db");
+    findings *f = findings_new(&p);
+    assert_non_null(f);
+    ledger *l = open_day(path, true, f);
+    char *got = critical_lines(ledger_state(l), f);
+    if (strcmp(got, FLIGHT_CRITICALS) != 0)
+        fail_msg("critical findings:\n%s\nwant:\n%s", got, FLIGHT_CRITICALS);
+    /* the departures were recorded: the facts stand */
+    assert_int_equal(ledger_size(l), N_EVENTS + N_FLIGHTS);
+    assert_int_equal(state_person(ledger_state(l), "P-1")->custody, CUST_HELD);
+    assert_int_equal(state_facility(ledger_state(l), "F-SV")->held, 6);
+    ledger_close(l);
+    findings_free(f);
+
+    f = findings_new(&p);
+    assert_non_null(f);
+    l = open_day(path, false, f);
+    char *again = critical_lines(ledger_state(l), f);
+    assert_string_equal(again, got);
+    ledger_close(l);
+    findings_free(f);
+    free(again);
+    free(got);
+    profile_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +537,7 @@ int main(void)
         cmocka_unit_test(live_state_agrees_while_custody_is_unchanged),
         cmocka_unit_test(evidence_cites_the_orders_and_the_status),
         cmocka_unit_test(as_of_filters_by_time_and_skips_what_the_subset_refuses),
+        cmocka_unit_test(the_flights_raise_exactly_these_critical_findings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

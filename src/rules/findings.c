@@ -15,7 +15,12 @@ void findings_free(findings *f)
 {
     if (!f) return;
     fnd_index_free(f);
-    free(f->list);
+    for (size_t i = 0; i < f->n_chunks; i++)
+        free(f->chunks[i]);
+    free(f->chunks);
+    free(f->named);
+    free(f->table);
+    free(f->matched);
     free(f->pending);
     free(f->scratch);
     free(f->verdicts);
@@ -28,23 +33,17 @@ static void event_reset(findings *f)
     for (int k = 0; k < FK__N; k++)
         f->touched[k].n = 0;
     f->n_pending = 0;
+    f->n_named = 0;
 }
 
 /* The person's place (facility and unit) as touched by this event. */
 static int touch_place(findings *f, const state *s, uint32_t pi)
 {
-    if (pi == ST_NONE) return 0;
     const st_person *p = state_person_at(s, pi);
     if (p->custody != CUST_HELD) return 0;
     if (fnd_touch(f, FK_FACILITY, p->facility) || fnd_touch(f, FK_UNIT, p->unit))
         return HB_EINTERNAL;
     return 0;
-}
-
-static int touch_person(findings *f, const state *s, uint32_t pi)
-{
-    if (pi == ST_NONE) return 0;
-    return fnd_touch(f, FK_PERSON, pi) || touch_place(f, s, pi) ? HB_EINTERNAL : 0;
 }
 
 static hb_str custody_person(const event *ev)
@@ -61,13 +60,32 @@ static hb_str custody_person(const event *ev)
     }
 }
 
-/* Every person the step names, and where each is (before: the place left;
- * after: the place reached). */
-static int touch_step(findings *f, const state *s, const event *ev)
+/* The persons the event names, as pool indexes in f->named: found once, in
+ * before, and used again in after. */
+static int name_persons(findings *f, const state *s, const event *ev)
 {
-    const ev_transfer_step *e = &ev->u.transfer_step;
-    for (int32_t i = 0; i < e->persons.n; i++)
-        if (touch_person(f, s, fnd_person_idx(f, s, e->persons.v[i]))) return HB_EINTERNAL;
+    bool step = ev->type == EV_TRANSFER_DEPARTED || ev->type == EV_TRANSFER_ARRIVED;
+    const hb_strs *v = &ev->u.transfer_step.persons;
+    size_t n = step ? (v->n > 0 ? (size_t)v->n : 0) : 1;
+    if (fnd_grow((void **)&f->named, &f->cap_named, n + 1, sizeof *f->named)) return HB_EINTERNAL;
+    f->n_named = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pi = fnd_person_idx(f, s, step ? v->v[i] : custody_person(ev));
+        if (pi != ST_NONE) f->named[f->n_named++] = pi;
+    }
+    return 0;
+}
+
+/* Every person named, and where each is (before: the place left, and the persons
+ * themselves; after: the place reached). */
+static int touch_named(findings *f, const state *s, bool before)
+{
+    for (size_t i = 0; i < f->n_named; i++) {
+        /* The record is read after the apply: fetched now, it arrives meanwhile. */
+        if (before) __builtin_prefetch(&f->persons[f->named[i]]);
+        if (before && fnd_touch(f, FK_PERSON, f->named[i])) return HB_EINTERNAL;
+        if (touch_place(f, s, f->named[i])) return HB_EINTERNAL;
+    }
     return 0;
 }
 
@@ -84,12 +102,14 @@ int findings_before(findings *f, const state *s, int64_t seq, const event *ev)
     case EV_CUSTODY_ADMITTED:
     case EV_CUSTODY_MOVED:
     case EV_CUSTODY_RELEASED:
-        if (!rc) rc = touch_person(f, s, fnd_person_idx(f, s, custody_person(ev)));
+        if (!rc) rc = name_persons(f, s, ev);
+        if (!rc) rc = touch_named(f, s, true);
         break;
     case EV_TRANSFER_DEPARTED:
     case EV_TRANSFER_ARRIVED:
-        rc = fnd_blocked_step(f, s, seq, ev);
-        if (!rc) rc = touch_step(f, s, ev);
+        rc = name_persons(f, s, ev);
+        if (!rc) rc = fnd_blocked_step(f, s, seq, ev);
+        if (!rc) rc = touch_named(f, s, true);
         break;
     default:
         break;
@@ -124,10 +144,9 @@ static int touched_after(findings *f, const state *s, const event *ev)
     case EV_CUSTODY_MOVED:
     case EV_CUSTODY_RELEASED:
     case EV_CUSTODY_DIED:
-        return touch_person(f, s, fnd_person_idx(f, s, custody_person(ev)));
     case EV_TRANSFER_DEPARTED:
     case EV_TRANSFER_ARRIVED:
-        return touch_step(f, s, ev);
+        return touch_named(f, s, false);
     default:
         return 0;
     }
@@ -189,8 +208,8 @@ static void undo_one(findings *f, const fnd_undo *u)
         f->facs[u->idx] = u->old.fa;
         break;
     default:
-        f->list[u->idx].cleared_us = u->old.f.cleared_us;
-        f->list[u->idx].cleared_seq = u->old.f.cleared_seq;
+        fnd_at(f, u->idx)->cleared_us = u->old.f.cleared_us;
+        fnd_at(f, u->idx)->cleared_seq = u->old.f.cleared_seq;
         break;
     }
 }
@@ -215,7 +234,7 @@ size_t findings_count(const findings *f)
 
 const finding *findings_at(const findings *f, size_t i)
 {
-    return i < f->n ? &f->list[i] : NULL;
+    return i < f->n ? fnd_at(f, (uint32_t)i) : NULL;
 }
 
 bool findings_active(const finding *x, int64_t now_us)

@@ -92,7 +92,9 @@ findings *findings_new(const profile *p);
 void findings_free(findings *f);
 
 /* Feed one event: before with the state it is about to be applied to, after with
- * the state it was applied to. 0 or HB_EINTERNAL (out of memory). */
+ * the state it was applied to; always both, in that order (after uses what before
+ * found). Feed from the first event of the log: a set fed from the middle knows
+ * nothing of what came before. 0 or HB_EINTERNAL (out of memory). */
 int findings_before(findings *f, const state *s, int64_t seq, const event *ev);
 int findings_after(findings *f, const state *s, int64_t seq, const event *ev);
 void findings_begin(findings *f);
@@ -101,7 +103,10 @@ void findings_rollback(findings *f);
 
 /* Every finding raised so far, in the order raised (ascending seq; a standing
  * finding raised by an event comes before the event findings of the same seq).
- * Pointers stay valid until the next feed, rollback or free. */
+ * A timed finding is listed from the event that starts its clock, with the
+ * raised_us its date gives (possibly after the last event); one cleared before
+ * that moment (cleared_us <= raised_us) was never raised: it stays listed but is
+ * never active. Pointers stay valid until the next rollback or free. */
 size_t findings_count(const findings *f);
 const finding *findings_at(const findings *f, size_t i);
 /* Whether a finding is raised and not cleared as of now_us. */
@@ -110,8 +115,11 @@ bool findings_active(const finding *x, int64_t now_us);
 /* The standing findings that hold in s as of now_us, computed from the state
  * alone (a pass over everything): *out is malloc'd (caller frees), *n set. Their
  * code, subject (person, facility, unit) and, for the timed ones, raised_us are
- * what the incremental set gives; raised_us of the others is not known to a scan
- * (0) and evidence is the subject's own registration. 0 or HB_EINTERNAL. */
+ * what the incremental set gives, with one exception: a stretch in segregation
+ * that began in another segregation unit than the current one (the state keeps
+ * only the entry into the current unit, from which the scan counts). raised_us of
+ * the others is not known to a scan (0) and evidence is the subject's own
+ * registration. 0 or HB_EINTERNAL. */
 int findings_scan(const state *s, const profile *p, int64_t now_us, finding **out, size_t *n);
 
 /* "BLOCKED_DEPARTURE", "critical" ... */

@@ -1,85 +1,80 @@
 /* findings_index: the set's record of each person, unit and facility, and the
  * way from an entity to its pool index. The state keeps entities at stable
- * addresses but offers no index lookup by id, so the set maps addresses to
- * indexes itself, learning each entity the first time it sees the state hold it
- * (cost O(1) per new entity). */
+ * addresses but offers no index lookup, so the set learns, as each entity
+ * appears, whether it lies right after the previous one in memory (extending a
+ * run) or starts a new run; a lookup is a binary search over the runs by address.
+ * Nothing is assumed about how the state lays entities out: a state that put
+ * every entity apart would give one run each, slower and still right. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "rules/findings_internal.h"
+#include "util/hbtime.h"
 
-static size_t ptr_slot(const void *p, size_t mask)
+static size_t elem_size(fnd_kind k)
 {
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 32) & mask;
+    return k == FK_PERSON ? sizeof(st_person)
+           : k == FK_UNIT ? sizeof(st_unit)
+                          : sizeof(st_facility);
 }
 
-static int ptrmap_grow(fnd_ptrmap *m)
+/* The last run whose base is at or below a, or -1. */
+static ptrdiff_t run_below(const fnd_runs *r, uintptr_t a)
 {
-    size_t cap = m->cap ? m->cap * 2 : 1024;
-    const void **keys = calloc(cap, sizeof *keys);
-    uint32_t *vals = malloc(cap * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->runs[r->by_addr[mid]].base <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (ptrdiff_t)lo - 1;
+}
+
+static int runs_learn(fnd_runs *r, size_t elem, uint32_t i, uintptr_t a)
+{
+    fnd_run *last = r->n ? &r->runs[r->n - 1] : NULL;
+    if (last && last->first + last->n == i && last->base + (uintptr_t)last->n * elem == a) {
+        last->n++;
+        return 0;
+    }
+    size_t c1 = r->cap, c2 = r->cap;
+    if (fnd_grow((void **)&r->runs, &c1, r->n + 1, sizeof *r->runs) ||
+        fnd_grow((void **)&r->by_addr, &c2, r->n + 1, sizeof *r->by_addr))
         return HB_EINTERNAL;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        size_t j = ptr_slot(m->keys[i], cap - 1);
-        while (keys[j])
-            j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-    }
-    free(m->keys);
-    free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
-    m->cap = cap;
+    r->cap = c1;
+    r->runs[r->n] = (fnd_run){a, i, 1};
+    size_t at = (size_t)(run_below(r, a) + 1);
+    memmove(&r->by_addr[at + 1], &r->by_addr[at], (r->n - at) * sizeof *r->by_addr);
+    r->by_addr[at] = (uint32_t)r->n++;
     return 0;
 }
 
-static int ptrmap_put(fnd_ptrmap *m, const void *k, uint32_t v)
+/* Forget indexes from known on (a rollback): runs are in index order. */
+static void runs_forget(fnd_runs *r, uint32_t known)
 {
-    if ((m->n + 1) * 2 > m->cap && ptrmap_grow(m)) return HB_EINTERNAL;
-    size_t mask = m->cap - 1, i = ptr_slot(k, mask);
-    while (m->keys[i] && m->keys[i] != k)
-        i = (i + 1) & mask;
-    if (!m->keys[i]) m->n++;
-    m->keys[i] = k;
-    m->vals[i] = v;
-    return 0;
-}
-
-static void ptrmap_del(fnd_ptrmap *m, const void *k)
-{
-    if (!m->cap) return;
-    size_t mask = m->cap - 1, i = ptr_slot(k, mask);
-    while (m->keys[i] && m->keys[i] != k)
-        i = (i + 1) & mask;
-    if (!m->keys[i]) return;
-    m->keys[i] = NULL;
-    m->n--;
-    /* Backward shift: pull later members of the run into the hole they may need. */
-    for (size_t j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
-        size_t home = ptr_slot(m->keys[j], mask);
-        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-        if (!movable) continue;
-        m->keys[i] = m->keys[j];
-        m->vals[i] = m->vals[j];
-        m->keys[j] = NULL;
-        i = j;
+    while (r->n && r->runs[r->n - 1].first >= known) {
+        uint32_t gone = (uint32_t)--r->n;
+        size_t k = 0;
+        while (r->by_addr[k] != gone)
+            k++;
+        memmove(&r->by_addr[k], &r->by_addr[k + 1], (r->n - k) * sizeof *r->by_addr);
     }
+    fnd_run *last = r->n ? &r->runs[r->n - 1] : NULL;
+    if (last && last->first + last->n > known) last->n = known - last->first;
 }
 
-uint32_t fnd_index_of(const findings *f, const void *entity)
+uint32_t fnd_index_of(const findings *f, fnd_kind k, const void *entity)
 {
-    const fnd_ptrmap *m = &f->index;
-    if (!entity || !m->cap) return ST_NONE;
-    size_t mask = m->cap - 1, i = ptr_slot(entity, mask);
-    while (m->keys[i] && m->keys[i] != entity)
-        i = (i + 1) & mask;
-    return m->keys[i] ? m->vals[i] : ST_NONE;
+    const fnd_runs *r = &f->index[k];
+    uintptr_t a = (uintptr_t)entity;
+    ptrdiff_t j = entity ? run_below(r, a) : -1;
+    if (j < 0) return ST_NONE;
+    const fnd_run *run = &r->runs[r->by_addr[j]];
+    size_t elem = elem_size(k), off = (size_t)(a - run->base);
+    if (off % elem || off / elem >= run->n) return ST_NONE;
+    return run->first + (uint32_t)(off / elem);
 }
 
 int fnd_grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -98,12 +93,15 @@ int fnd_grow(void **v, size_t *cap, size_t n, size_t elem)
 static void init_entity(findings *f, const state *s, fnd_kind k, uint32_t i)
 {
     if (k == FK_PERSON) {
-        f->persons[i] = (fnd_person){{ST_NONE, ST_NONE, ST_NONE, ST_NONE}, FND_NO_CLOCK};
+        f->persons[i] = (fnd_person){
+            {ST_NONE, ST_NONE, ST_NONE, ST_NONE}, {HB_DATE_ABSENT, HB_DATE_ABSENT}, FND_NO_CLOCK};
     } else if (k == FK_UNIT) {
         f->units[i] = (fnd_unit){{ST_NONE, ST_NONE, ST_NONE}, NAN, 0};
+        f->stamps[k][i] = 0;
     } else {
         const st_facility *fa = state_facility_at(s, i);
         f->facs[i] = (fnd_facility){ST_NONE, fnd_facility_capacity(s, fa), NAN, 0};
+        f->stamps[k][i] = 0;
     }
 }
 
@@ -114,7 +112,7 @@ static const void *entity_at(const state *s, fnd_kind k, uint32_t i)
     return state_facility_at(s, i);
 }
 
-static size_t entity_size(fnd_kind k)
+static size_t record_size(fnd_kind k)
 {
     return k == FK_PERSON ? sizeof(fnd_person)
            : k == FK_UNIT ? sizeof(fnd_unit)
@@ -128,19 +126,15 @@ static void **records(findings *f, fnd_kind k)
                           : (void **)&f->facs;
 }
 
-/* Room for n entities of kind k in every per-entity array. */
+/* Room for n entities of kind k in its per-entity arrays. */
 static int reserve(findings *f, fnd_kind k, uint32_t n)
 {
     if (n <= f->cap_ent[k]) return 0;
-    size_t c1 = f->cap_ent[k], c2 = f->cap_ent[k], c3 = f->cap_ent[k];
-    if (fnd_grow(records(f, k), &c1, n, entity_size(k)) ||
-        fnd_grow((void **)&f->ptrs[k], &c2, n, sizeof(void *)) ||
-        fnd_grow((void **)&f->stamps[k], &c3, n, sizeof(uint32_t)))
+    size_t c1 = f->cap_ent[k], c2 = f->cap_ent[k];
+    if (fnd_grow(records(f, k), &c1, n, record_size(k))) return HB_EINTERNAL;
+    if (k != FK_PERSON && fnd_grow((void **)&f->stamps[k], &c2, n, sizeof(uint32_t)))
         return HB_EINTERNAL;
-    for (size_t i = f->cap_ent[k]; i < c3; i++)
-        f->stamps[k][i] = 0;
-    /* The three grew from the same capacity by the same rule. */
-    f->cap_ent[k] = (uint32_t)c1;
+    f->cap_ent[k] = (uint32_t)c1; /* both grew from the same capacity by the same rule */
     return 0;
 }
 
@@ -158,9 +152,8 @@ int fnd_sync(findings *f, const state *s)
         if (n <= f->known[k]) continue;
         if (reserve(f, (fnd_kind)k, n)) return HB_EINTERNAL;
         for (uint32_t i = f->known[k]; i < n; i++) {
-            const void *e = entity_at(s, (fnd_kind)k, i);
-            if (ptrmap_put(&f->index, e, i)) return HB_EINTERNAL;
-            f->ptrs[k][i] = e;
+            uintptr_t a = (uintptr_t)entity_at(s, (fnd_kind)k, i);
+            if (runs_learn(&f->index[k], elem_size((fnd_kind)k), i, a)) return HB_EINTERNAL;
             init_entity(f, s, (fnd_kind)k, i);
             f->known[k] = i + 1;
         }
@@ -171,26 +164,26 @@ int fnd_sync(findings *f, const state *s)
 void fnd_forget_since(findings *f, const uint32_t known[FK__N])
 {
     for (int k = 0; k < FK__N; k++) {
-        for (uint32_t i = known[k]; i < f->known[k]; i++)
-            ptrmap_del(&f->index, f->ptrs[k][i]);
-        if (known[k] < f->known[k]) f->known[k] = known[k];
+        if (known[k] >= f->known[k]) continue;
+        runs_forget(&f->index[k], known[k]);
+        f->known[k] = known[k];
     }
 }
 
 uint32_t fnd_person_idx(const findings *f, const state *s, hb_str id)
 {
-    return id.p ? fnd_index_of(f, state_person(s, id.p)) : ST_NONE;
+    return id.p ? fnd_index_of(f, FK_PERSON, state_person(s, id.p)) : ST_NONE;
 }
 
 uint32_t fnd_facility_idx(const findings *f, const state *s, hb_str id)
 {
-    return id.p ? fnd_index_of(f, state_facility(s, id.p)) : ST_NONE;
+    return id.p ? fnd_index_of(f, FK_FACILITY, state_facility(s, id.p)) : ST_NONE;
 }
 
 uint32_t fnd_unit_idx(const findings *f, const state *s, uint32_t facility, hb_str id)
 {
     if (!id.p || facility == ST_NONE) return ST_NONE;
-    return fnd_index_of(f, state_unit(s, state_facility_at(s, facility), id.p));
+    return fnd_index_of(f, FK_UNIT, state_unit(s, state_facility_at(s, facility), id.p));
 }
 
 fnd_person *fnd_person_mut(findings *f, uint32_t i)
@@ -215,13 +208,12 @@ fnd_facility *fnd_facility_mut(findings *f, uint32_t i)
 
 void fnd_index_free(findings *f)
 {
-    free(f->index.keys);
-    free(f->index.vals);
     free(f->persons);
     free(f->units);
     free(f->facs);
     for (int k = 0; k < FK__N; k++) {
-        free(f->ptrs[k]);
+        free(f->index[k].runs);
+        free(f->index[k].by_addr);
         free(f->stamps[k]);
         free(f->touched[k].v);
     }

@@ -6,7 +6,10 @@
  * change to an existing finding or entity record goes to an undo log first
  * (appended findings are undone by truncation); outside one (replay) nothing is
  * recorded. The state has no lookup from an entity to its pool index, so the set
- * keeps its own (pointer -> index), filled as entities appear. */
+ * keeps its own, learnt as entities appear: the runs of consecutive indexes whose
+ * entities lie one after another in memory (checked entity by entity, never
+ * assumed), searched by address. The state keeps entities in large fixed chunks,
+ * so there are few runs and a lookup touches no memory the cache does not hold. */
 #ifndef HB_FINDINGS_INTERNAL_H
 #define HB_FINDINGS_INTERNAL_H
 #include <stdbool.h>
@@ -23,8 +26,10 @@ enum { FU_OVER, FU_FLOOR, FU_BEDS, FU__N };
 
 typedef struct {
     uint32_t slot[FP__N]; /* list index of the open finding, or ST_NONE */
+    int32_t date[2];      /* REVIEW, PAST_END: the basis date their open finding is for */
     int64_t seg_since;    /* first entry of the current stretch in segregation */
-} fnd_person;
+} fnd_person;             /* 32 bytes a person */
+#define FP_DATE(which) ((which)-FP_REVIEW)
 
 typedef struct {
     uint32_t slot[FU__N];
@@ -41,12 +46,17 @@ typedef struct {
 
 typedef enum { FK_PERSON, FK_UNIT, FK_FACILITY, FK__N } fnd_kind;
 
-/* Pool index by entity address (open addressing, backward-shift deletion). */
+/* Entities first .. first + n - 1 lie one after another from base. */
 typedef struct {
-    const void **keys; /* NULL: free */
-    uint32_t *vals;
-    size_t cap, n; /* cap a power of two or 0 */
-} fnd_ptrmap;
+    uintptr_t base;
+    uint32_t first, n;
+} fnd_run;
+
+typedef struct {
+    fnd_run *runs;     /* in index order */
+    uint32_t *by_addr; /* run numbers, by base address */
+    size_t n, cap;
+} fnd_runs;
 
 typedef struct {
     uint32_t *v;
@@ -66,25 +76,35 @@ typedef struct {
     } old;
 } fnd_undo;
 
+/* The list lives in chunks that never move: findings_at pointers stay valid as
+ * it grows, and growing copies nothing. */
+#define FND_CHUNK_SHIFT 10
+#define FND_CHUNK (1u << FND_CHUNK_SHIFT)
+
 struct findings {
     const profile *p;
-    finding *list;
-    size_t n, cap;
+    finding **chunks;
+    size_t n, n_chunks, cap_chunks;
     /* entity records, by pool index; known[k] entities of kind k seen so far */
     fnd_person *persons;
     fnd_unit *units;
     fnd_facility *facs;
-    const void **ptrs[FK__N]; /* each known entity's address, to forget it on rollback */
-    uint32_t *stamps[FK__N];  /* scratch marks (not undone): == epoch means "seen" */
+    uint32_t *stamps[FK__N]; /* units, facilities: == epoch when touched by this event */
     uint32_t known[FK__N], cap_ent[FK__N];
     uint32_t epoch;
-    fnd_ptrmap index;
+    fnd_runs index[FK__N];
     /* the event in flight: what before saw, for after */
     fnd_u32s touched[FK__N];
     finding *pending; /* event findings found before the apply */
     size_t n_pending, cap_pending;
-    uint32_t *scratch; /* person indexes of a transfer step or a count */
+    uint32_t *scratch; /* person indexes of a count */
     size_t cap_scratch;
+    uint32_t *table; /* a count's present ids, hashed (index into present[]) */
+    size_t cap_table;
+    uint8_t *matched; /* per present id: found on the occupant list */
+    size_t cap_matched;
+    uint32_t *named; /* the persons the event names (custody, transfer step), found in before */
+    size_t n_named, cap_named;
     elig_verdict *verdicts;
     size_t cap_verdicts;
     /* transaction */
@@ -100,7 +120,7 @@ struct findings {
 /* Learn the entities the state has that the set has not seen yet. 0 or HB_EINTERNAL. */
 int fnd_sync(findings *f, const state *s);
 /* Pool index of an entity of the state, or ST_NONE. */
-uint32_t fnd_index_of(const findings *f, const void *entity);
+uint32_t fnd_index_of(const findings *f, fnd_kind k, const void *entity);
 uint32_t fnd_person_idx(const findings *f, const state *s, hb_str id);
 uint32_t fnd_facility_idx(const findings *f, const state *s, hb_str id);
 uint32_t fnd_unit_idx(const findings *f, const state *s, uint32_t facility, hb_str id);
@@ -120,6 +140,10 @@ finding fnd_make(const findings *f, finding_code code, int64_t seq, int64_t at_u
 /* Add seq to the evidence: ascending, no repeats, the lowest FIND_MAX_EVIDENCE
  * kept and the rest counted in n_more. */
 void fnd_evidence(finding *x, int64_t seq);
+static inline finding *fnd_at(const findings *f, uint32_t i)
+{
+    return &f->chunks[i >> FND_CHUNK_SHIFT][i & (FND_CHUNK - 1)];
+}
 /* Append to the list; its index, or ST_NONE on out of memory (f->oom set). */
 uint32_t fnd_raise(findings *f, const finding *x);
 /* Queue an event finding found before the apply, raised after it. */
@@ -128,7 +152,8 @@ int fnd_pend(findings *f, const finding *x);
 void fnd_clear(findings *f, uint32_t i, int64_t seq, int64_t at_us);
 /* Record an undo entry (inside a transaction). */
 void fnd_undo_push(findings *f, const fnd_undo *u);
-/* Mark an entity as touched by the event in flight (deduplicated per event). */
+/* Mark an entity as touched by the event in flight: units and facilities once per
+ * event; persons are named once by any event, so they are not deduplicated. */
 int fnd_touch(findings *f, fnd_kind k, uint32_t i);
 /* A fresh epoch for the stamps; every stamp older than it reads as unset. */
 uint32_t fnd_next_epoch(findings *f);
@@ -159,7 +184,8 @@ finding_code fnd_unit_code(int which);
 int fnd_eval_unit(findings *f, const state *s, uint32_t ui, int64_t seq, int64_t at_us);
 int fnd_eval_facility(findings *f, const state *s, uint32_t fi, int64_t seq, int64_t at_us);
 int fnd_eval_person(findings *f, const state *s, uint32_t pi, int64_t seq, int64_t at_us);
-/* Blocked departure / arrival, on the state before the step (queued). */
+/* Blocked departure / arrival of the persons in f->named, on the state before the
+ * step (queued). */
 int fnd_blocked_step(findings *f, const state *s, int64_t seq, const event *ev);
 /* Death in custody, on the state before the death (queued). */
 int fnd_death(findings *f, const state *s, int64_t seq, const event *ev);

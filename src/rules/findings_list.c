@@ -35,13 +35,22 @@ void fnd_evidence(finding *x, int64_t seq)
     x->n_evidence = (uint8_t)(n + 1);
 }
 
+static int add_chunk(findings *f)
+{
+    if (fnd_grow((void **)&f->chunks, &f->cap_chunks, f->n_chunks + 1, sizeof *f->chunks))
+        return HB_EINTERNAL;
+    f->chunks[f->n_chunks] = malloc(FND_CHUNK * sizeof(finding));
+    return f->chunks[f->n_chunks] ? (f->n_chunks++, 0) : HB_EINTERNAL;
+}
+
 uint32_t fnd_raise(findings *f, const finding *x)
 {
-    if (f->n >= UINT32_MAX - 1 || fnd_grow((void **)&f->list, &f->cap, f->n + 1, sizeof *x)) {
+    bool full = f->n == (size_t)f->n_chunks << FND_CHUNK_SHIFT;
+    if (f->n >= UINT32_MAX - 1 || (full && add_chunk(f))) {
         f->oom = true;
         return ST_NONE;
     }
-    f->list[f->n] = *x;
+    *fnd_at(f, (uint32_t)f->n) = *x;
     return (uint32_t)f->n++;
 }
 
@@ -57,7 +66,7 @@ int fnd_pend(findings *f, const finding *x)
 
 void fnd_clear(findings *f, uint32_t i, int64_t seq, int64_t at_us)
 {
-    finding *x = &f->list[i];
+    finding *x = fnd_at(f, i);
     /* Findings appended in this transaction go with the truncation. */
     if (f->in_tx && i < f->tx_n)
         fnd_undo_push(
@@ -87,13 +96,14 @@ uint32_t fnd_next_epoch(findings *f)
 
 int fnd_touch(findings *f, fnd_kind k, uint32_t i)
 {
-    if (i == ST_NONE || i >= f->known[k] || f->stamps[k][i] == f->epoch) return 0;
+    if (i == ST_NONE || i >= f->known[k]) return 0;
+    if (k != FK_PERSON && f->stamps[k][i] == f->epoch) return 0;
     fnd_u32s *t = &f->touched[k];
     if (fnd_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v)) {
         f->oom = true;
         return HB_EINTERNAL;
     }
-    f->stamps[k][i] = f->epoch;
+    if (k != FK_PERSON) f->stamps[k][i] = f->epoch;
     t->v[t->n++] = i;
     return 0;
 }

@@ -4,6 +4,8 @@
  * raised again, whatever its figures do. */
 #include "rules/findings_internal.h"
 
+#include "util/hbtime.h"
+
 /* Raise or clear the finding in *slot so that it stands exactly when want. */
 static int settle(findings *f, uint32_t *slot, bool want, const finding *x)
 {
@@ -68,25 +70,36 @@ static finding person_finding(const findings *f, const st_person *p, uint32_t pi
     return x;
 }
 
+static int32_t basis_date(const st_person *p, int which)
+{
+    if (which == FP_REVIEW) return p->basis_review_by;
+    return which == FP_PAST_END ? p->basis_until : HB_DATE_ABSENT;
+}
+
 /* A timed finding whose date changed (a new basis) is a different finding: the
- * old one is cleared and the new one raised. */
+ * old one is cleared and the new one raised. The record keeps each open
+ * finding's date, so that deciding costs no visit to the list. */
 static int basis(findings *f, const state *s, uint32_t pi, int which, int64_t seq, int64_t at_us)
 {
     const st_person *p = state_person_at(s, pi);
     int64_t due;
     bool want = fnd_basis_rule(p, which, &due);
+    int32_t date = basis_date(p, which);
     uint32_t slot = f->persons[pi].slot[which];
-    bool moved_date = want && slot != ST_NONE && due != INT64_MIN && f->list[slot].raised_us != due;
-    if (want == (slot != ST_NONE) && !moved_date) return 0;
-    finding x = person_finding(f, p, pi, which, seq, at_us);
-    if (moved_date) {
-        fnd_clear(f, slot, seq, at_us);
-        slot = ST_NONE;
+    bool timed = which != FP_NO_END;
+    bool new_date = want && slot != ST_NONE && timed && f->persons[pi].date[FP_DATE(which)] != date;
+    if (want == (slot != ST_NONE) && !new_date) return 0;
+    fnd_person *w = fnd_person_mut(f, pi);
+    if (slot != ST_NONE) fnd_clear(f, slot, seq, at_us);
+    slot = ST_NONE;
+    if (want) {
+        finding x = person_finding(f, p, pi, which, seq, at_us);
+        if (due != INT64_MIN) x.raised_us = due;
+        slot = fnd_raise(f, &x);
     }
-    if (want && due != INT64_MIN) x.raised_us = due;
-    int rc = settle(f, &slot, want, &x);
-    fnd_person_mut(f, pi)->slot[which] = slot;
-    return rc;
+    w->slot[which] = slot;
+    if (timed) w->date[FP_DATE(which)] = slot == ST_NONE ? HB_DATE_ABSENT : date;
+    return want && slot == ST_NONE ? HB_EINTERNAL : 0;
 }
 
 /* The clock runs from the entry into a segregation unit and goes on across moves

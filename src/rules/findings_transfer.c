@@ -28,34 +28,20 @@ static finding blocked(const findings *f, const elig_verdict *v, const elig_plan
     return x;
 }
 
-/* The step's persons as pool indexes in f->scratch; their count, or -1 on OOM. */
-static int64_t step_persons(findings *f, const state *s, const ev_transfer_step *e)
-{
-    size_t n = e->persons.n > 0 ? (size_t)e->persons.n : 0;
-    if (fnd_grow((void **)&f->scratch, &f->cap_scratch, n + 1, sizeof *f->scratch)) return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t pi = fnd_person_idx(f, s, e->persons.v[i]);
-        if (pi != ST_NONE) f->scratch[k++] = pi;
-    }
-    return (int64_t)k;
-}
-
 int fnd_blocked_step(findings *f, const state *s, int64_t seq, const event *ev)
 {
     const st_transfer *t = state_transfer(s, ev->u.transfer_step.transfer.p);
     if (!t || t->to_facility == ST_NONE) return 0;
-    int64_t n = step_persons(f, s, &ev->u.transfer_step);
-    if (n < 0 ||
-        fnd_grow((void **)&f->verdicts, &f->cap_verdicts, (size_t)n + 1, sizeof *f->verdicts))
+    size_t n = f->n_named;
+    if (fnd_grow((void **)&f->verdicts, &f->cap_verdicts, n + 1, sizeof *f->verdicts))
         return HB_EINTERNAL;
     elig_plan plan = elig_plan_of(s, t, ev->at.us);
-    int rc = elig_check(s, &plan, f->scratch, (uint32_t)n, f->verdicts);
+    int rc = elig_check(s, &plan, f->named, (uint32_t)n, f->verdicts);
     if (rc == HB_EINPUT) return 0; /* nothing checkable: the state refuses such steps */
     if (rc) return rc;
     bool departure = ev->type == EV_TRANSFER_DEPARTED;
     uint32_t mask = departure ? ~0u : ~ARRIVAL_IGNORES;
-    for (int64_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const elig_verdict *v = &f->verdicts[i];
         uint32_t any = 0;
         for (uint8_t k = 0; k < v->n_reasons; k++)

@@ -1,6 +1,6 @@
 /* profile: a standards profile, the thresholds findings are measured against.
  *
- * A profile is a JSON document (docs/findings.md gives its shape; profiles/ in
+ * A profile is a JSON document (docs/profiles.md gives its shape; profiles/ in
  * the repo holds the ones shipped, which are also compiled into the binary):
  * every threshold comes with the standard it is taken from, and every finding
  * code with its severity and standard, so a report can say why a figure is a
