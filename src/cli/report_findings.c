@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli/findings_open.h"
+#include "http/findings_open.h"
 #include "cli/opts.h"
 #include "cli/out.h"
 #include "cli/report.h"
@@ -411,7 +411,7 @@ static int run(const opts *o, fr_opts *fo, const profile *p)
     ledger *l;
     findings *f;
     hb_err err = {0};
-    if (cli_open_with_findings(o->db, p, &l, &f, &err)) return out_fail(&err, HB_EINTERNAL);
+    if (findings_open_ledger(o->db, p, &l, &f, &err)) return out_fail(&err, HB_EINTERNAL);
     fr_run r = {.s = ledger_state(l), .p = p, .fo = fo};
     int rc = resolve_facility(o, r.s, fo);
     if (!rc && select_findings(&r, f)) {
@@ -421,7 +421,7 @@ static int run(const opts *o, fr_opts *fo, const profile *p)
     if (!rc) rc = o->json ? report_json(&r) : report_text(&r);
     if (!rc && (r.by_severity[SEV_CRITICAL] || r.by_severity[SEV_HIGH])) rc = HB_ERULE;
     free(r.list);
-    cli_close_with_findings(l, f);
+    findings_open_close(l, f);
     return rc;
 }
 
@@ -433,7 +433,7 @@ int report_findings(int argc, char **argv)
     if (rc || o.help) return rc;
     profile p;
     hb_err err = {0};
-    if ((rc = cli_load_profile(fo.profile, &p, &err))) return out_fail(&err, rc);
+    if ((rc = findings_open_profile(fo.profile, &p, &err))) return out_fail(&err, rc);
     rc = run(&o, &fo, &p);
     profile_free(&p);
     return rc;

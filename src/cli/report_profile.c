@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include "cli/findings_open.h"
+#include "http/findings_open.h"
 #include "cli/opts.h"
 #include "cli/out.h"
 #include "cli/report.h"
@@ -102,7 +102,7 @@ static int show_one(const char *arg)
     }
     profile p;
     hb_err err = {0};
-    int rc = cli_load_profile(arg, &p, &err);
+    int rc = findings_open_profile(arg, &p, &err);
     if (rc) return out_fail(&err, rc);
     profile_free(&p);
     FILE *f = fopen(arg, "rb");

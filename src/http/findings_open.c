@@ -1,4 +1,4 @@
-#include "cli/findings_open.h"
+#include "http/findings_open.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +33,7 @@ static void obs_rollback(void *ctx)
     findings_rollback(ctx);
 }
 
-int cli_open_with_findings(const char *uri, const profile *p, ledger **l, findings **f, hb_err *err)
+int findings_open_ledger(const char *uri, const profile *p, ledger **l, findings **f, hb_err *err)
 {
     *l = NULL;
     *f = findings_new(p);
@@ -47,7 +47,7 @@ int cli_open_with_findings(const char *uri, const profile *p, ledger **l, findin
     return rc;
 }
 
-void cli_close_with_findings(ledger *l, findings *f)
+void findings_open_close(ledger *l, findings *f)
 {
     ledger_close(l);
     findings_free(f);
@@ -100,7 +100,7 @@ static int read_file(const char *path, buf *b, hb_err *err)
     return rc;
 }
 
-int cli_load_profile(const char *arg, profile *out, hb_err *err)
+int findings_open_profile(const char *arg, profile *out, hb_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!arg) arg = profile_builtin_names()[0];
