@@ -61,6 +61,8 @@ test: test-fast test-asan
 bench: build
 	./$(BUILD)/bench_import
 	./$(BUILD)/bench_eligibility
+	@$(MAKE) --no-print-directory deps DEPS="wrk nginx"
+	HABEAS=$(CURDIR)/$(BUILD)/habeas bash bench/bench_http.sh
 
 lint:
 	clang-format --dry-run -Werror src/*/*.[ch] tests/*.[ch] bench/*.c

@@ -134,7 +134,16 @@ static void memory_per_person(void **st)
            PERSONS, (long long)events, mem, per, r.apply_s, (double)events / r.apply_s,
            r.apply_s * 1e6 / (double)events);
     assert_int_equal(events, 10 * PERSONS);
+#if defined(__SANITIZE_ADDRESS__)
+    /* Under AddressSanitizer every piece is its own malloc (mem.c), overhead
+     * counted: about 210 bytes a person more than the build the goal is about. */
+    assert_true(per <= 1024.0 + 256.0);
+#else
     assert_true(per <= 1024.0);
+#endif
+    uint32_t named;
+    state_names_find(r.s, "VE", 'f', "family12345", 11, &named);
+    assert_int_equal(named, 1); /* the name index is part of the figure */
 
     /* The projection is what the events say. */
     const st_facility *f = state_facility(r.s, "F-CECOT");

@@ -27,9 +27,12 @@ static const command COMMANDS[] = {
     {"facility", cmd_facility, "one facility: who it holds, unit by unit, and history"},
     {"transfer", cmd_transfer, "one transfer: each person's state, and history"},
     {"check", cmd_check, "check a transfer: each person's verdict, with reasons"},
+    {"locate", cmd_locate, "the public locator: find a person by name and birth country"},
     {"report", cmd_report, "findings, costs per agreement, occupancy"},
     {"verify", cmd_verify, "recompute every leaf hash and check the seqs"},
     {"demo", cmd_demo, "fill a ledger with a realistic demo"},
+    {"token", cmd_token, "make, list and revoke the API's Bearer tokens"},
+    {"serve", cmd_serve, "serve the ledger over HTTP (JSON API) until stopped"},
     {"help", cmd_help, "show help for a command"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof *COMMANDS)

@@ -37,16 +37,8 @@ static const char USAGE[] =
     "  habeas check transfer T-2025-0315 --db demo.db\n"
     "  habeas check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --json\n";
 
-/* One check: the state it ran on, the plan, and a verdict per transfer person. */
-typedef struct {
-    const state *s;
-    const st_transfer *t;
-    elig_plan plan;
-    elig_verdict *v; /* t->n_persons, in the transfer's order; owned */
-    uint32_t blocked;
-    uint32_t by_reason[RC__COUNT];
-    const char *at; /* the time used, as given or now in UTC */
-} check_run;
+/* One check (src/views/views.h): the state, the plan, a verdict per person. */
+typedef views_check check_run;
 
 /* The positional arguments: "transfer" and an id. */
 static int parse_args(const opts *o)
@@ -61,62 +53,9 @@ static int parse_args(const opts *o)
     return 0;
 }
 
-/* The transfer in the as-of state, or an error that says why it is not there. */
-static int find_as_of(ledger *l, const state *s, const st_transfer *live, const char *at,
-                      int64_t at_us, const st_transfer **out)
-{
-    *out = state_transfer(s, live->id);
-    if (*out) return 0;
-    char when[64];
-    view_event_at(l, live->proposed_seq, live->proposed_us, when, sizeof when);
-    if (live->proposed_us > at_us)
-        out_error("transfer \"%s\" was not yet proposed at %s (it was proposed at %s): nothing "
-                  "to check then",
-                  live->id, at, when);
-    else
-        out_error("transfer \"%s\" (proposed at %s) is left out of the ledger as of %s: it "
-                  "names something recorded after that moment (see docs/check.md)",
-                  live->id, when, at);
-    return HB_EINPUT;
-}
-
-static int run_check(check_run *c, int64_t at_us)
-{
-    uint32_t n = c->t->n_persons;
-    uint32_t *persons = malloc((n ? n : 1) * sizeof *persons);
-    c->v = calloc(n ? n : 1, sizeof *c->v);
-    if (!persons || !c->v) {
-        free(persons);
-        out_error("out of memory");
-        return HB_EINTERNAL;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        persons[i] = c->t->persons[i].person;
-    c->plan = elig_plan_of(c->s, c->t, at_us);
-    int rc = elig_check(c->s, &c->plan, persons, n, c->v);
-    free(persons);
-    if (rc == HB_EINPUT) {
-        out_error("transfer \"%s\" cannot be checked: its plan names no destination", c->t->id);
-        return HB_EINTERNAL; /* a stored transfer always names one */
-    }
-    if (rc) {
-        out_error("out of memory checking transfer \"%s\"", c->t->id);
-        return HB_EINTERNAL;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        c->blocked += c->v[i].blocked;
-        for (uint8_t k = 0; k < c->v[i].n_reasons; k++)
-            c->by_reason[c->v[i].reasons[k].code]++;
-    }
-    return 0;
-}
-
-/* One reason's sentence, into b (cleared first); NULL on out of memory. */
 static const char *explain(const check_run *c, const elig_verdict *v, const elig_reason *r, buf *b)
 {
-    buf_clear(b);
-    if (elig_explain(c->s, &c->plan, v, r, b)) return NULL;
-    return b->p ? b->p : "";
+    return views_check_explain(c, v, r, b);
 }
 
 static const char *names_of(const st_person *p, char *out, size_t n)
@@ -263,63 +202,14 @@ static int report_text(const check_run *c)
     return 0;
 }
 
-/* ------------------------------------------------------------------ JSON */
-
-/* Builders return NULL on out of memory (json_pack "o" then fails too), so that a
- * half-built document is never printed as if complete. */
-static json_t *reason_json(const check_run *c, const elig_verdict *v, const elig_reason *r, buf *b)
-{
-    json_t *ev = json_array();
-    for (uint8_t e = 0; ev && e < r->n_evidence; e++)
-        if (json_array_append_new(ev, json_integer((json_int_t)r->evidence[e]))) {
-            json_decref(ev);
-            ev = NULL;
-        }
-    return json_pack("{s:s, s:s, s:o}", "code", elig_code_name(r->code), "explanation",
-                     explain(c, v, r, b), "evidence", ev);
-}
-
-static json_t *person_json(const check_run *c, uint32_t i, buf *b)
-{
-    const elig_verdict *v = &c->v[i];
-    json_t *reasons = json_array();
-    for (uint8_t k = 0; reasons && k < v->n_reasons; k++)
-        if (json_array_append_new(reasons, reason_json(c, v, &v->reasons[k], b))) {
-            json_decref(reasons);
-            reasons = NULL;
-        }
-    const st_person *p = state_person_at(c->s, c->t->persons[i].person);
-    return json_pack("{s:s, s:s, s:o}", "person", p->id, "verdict",
-                     v->blocked ? "blocked" : "cleared", "reasons", reasons);
-}
-
-static json_t *persons_json(const check_run *c)
-{
-    json_t *a = json_array();
-    buf b = BUF_INIT;
-    for (uint32_t i = 0; a && i < c->t->n_persons; i++)
-        if (json_array_append_new(a, person_json(c, i, &b))) {
-            json_decref(a);
-            a = NULL;
-        }
-    buf_free(&b);
-    return a;
-}
-
 static int report_json(const check_run *c)
 {
-    json_t *by = json_object();
-    for (int k = 0; by && k < RC__COUNT; k++)
-        if (c->by_reason[k] && json_object_set_new(by, elig_code_name((reason_code)k),
-                                                   json_integer((json_int_t)c->by_reason[k]))) {
-            json_decref(by);
-            by = NULL;
-        }
-    json_t *summary =
-        json_pack("{s:I, s:I, s:o}", "cleared", (json_int_t)(c->t->n_persons - c->blocked),
-                  "blocked", (json_int_t)c->blocked, "by_reason", by);
-    return out_json(json_pack("{s:s, s:s, s:o, s:o}", "transfer", c->t->id, "at", c->at, "summary",
-                              summary, "persons", persons_json(c)));
+    json_t *j = views_check_json(c);
+    if (!j) {
+        out_error("out of memory");
+        return HB_EINTERNAL;
+    }
+    return out_json(j);
 }
 
 /* ------------------------------------------------------------------ command */
@@ -339,12 +229,12 @@ static int check_on(ledger *l, const opts *o, const char *at_s, int64_t at_us, c
         hb_err err = {0};
         if (ledger_state_as_of(l, at_us, as_of, &err)) return out_fail(&err, HB_EINTERNAL);
         c->s = *as_of;
-        int rc = find_as_of(l, c->s, live, at_s, at_us, &c->t);
-        if (rc) return rc;
+        if (views_check_as_of(l, c->s, live, at_s, at_us, &c->t, &err))
+            return out_fail(&err, HB_EINPUT);
     }
-    int rc = run_check(c, at_us);
-    if (rc) return rc;
-    rc = o->json ? report_json(c) : report_text(c);
+    hb_err err = {0};
+    if (views_check_run(c, at_us, &err)) return out_fail(&err, HB_EINTERNAL);
+    int rc = o->json ? report_json(c) : report_text(c);
     return rc ? rc : c->blocked ? HB_ERULE : 0;
 }
 
@@ -365,7 +255,7 @@ int cmd_check(int argc, char **argv)
     check_run c = {.at = at_s ? at_s : out_time(at_us, now)};
     state *as_of = NULL;
     rc = check_on(l, &o, at_s, at_us, &c, &as_of);
-    free(c.v);
+    views_check_free(&c);
     state_free(as_of);
     ledger_close(l);
     return rc;

@@ -12,6 +12,7 @@
 #include "rules/costs.h"
 #include "util/buf.h"
 #include "util/hbtime.h"
+#include "views/views.h"
 
 static const char USAGE[] =
     "usage: habeas report costs [--agreement ID] [--at DATE|TIME] [--json] [--db FILE]\n"
@@ -39,8 +40,8 @@ static const char USAGE[] =
     "  habeas report costs --db demo.db\n"
     "  habeas report costs --agreement AG-US-SV-2025 --at 2026-03-14 --json\n";
 
-#define NOTE_MAX 160
-#define NOTES_MAX 8
+#define NOTE_MAX VIEWS_NOTE_MAX
+#define NOTES_MAX VIEWS_NOTES_MAX
 #define MONEY_MAX 64
 
 /* The report's moment: the --at text (or now), the state as of then, its date. */
@@ -51,55 +52,10 @@ typedef struct {
     const state *s;
 } costs_run;
 
-/* ------------------------------------------------------------------ notes */
-
-static const char *const OVERFLOW_NAMES[] = {"fee_accrued", "fee_per_person_year", "baseline",
-                                             "difference"};
-#define N_OVERFLOW 4
-
-static void note(char notes[][NOTE_MAX], size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void note(char notes[][NOTE_MAX], size_t *n, const char *fmt, ...)
-{
-    if (*n >= NOTES_MAX) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(notes[(*n)++], NOTE_MAX, fmt, ap);
-    va_end(ap);
-}
-
-static void currency_note(char notes[][NOTE_MAX], size_t *n, const costs_currency *c)
-{
-    if (c->assumed)
-        note(notes, n,
-             "%s has no ISO 4217 minor unit: its amounts are shown with 2 decimals (assumed)",
-             c->code);
-}
-
 /* Every caveat on a row, in words, into notes; returns how many. */
 static size_t row_notes(const costs_row *r, char notes[][NOTE_MAX])
 {
-    size_t n = 0;
-    if (!r->has_fee) note(notes, &n, "no fee recorded");
-    if (!r->has_baseline) note(notes, &n, "no baseline cost recorded: no difference");
-    if (r->has_fee && r->has_baseline && !r->comparable)
-        note(notes, &n, "not comparable: fee in %s, baseline in %s", r->fee_currency.code,
-             r->baseline_currency.code);
-    if (r->has_fee) currency_note(notes, &n, &r->fee_currency);
-    if (r->has_baseline && (!r->has_fee || !r->comparable))
-        currency_note(notes, &n, &r->baseline_currency);
-    char d[11];
-    if (r->term_ended && r->held_now)
-        note(notes, &n,
-             "the term ended on %s: the %u person%s still held under it accrue%s nothing after "
-             "that day",
-             out_date(r->agreement->ends, d), r->held_now, r->held_now == 1 ? "" : "s",
-             r->held_now == 1 ? "s" : "");
-    for (int i = 0; i < N_OVERFLOW; i++)
-        if (r->overflow & (1u << i))
-            note(notes, &n, "%s is beyond 9,223,372,036,854,775,807 minor units: not shown",
-                 OVERFLOW_NAMES[i]);
-    return n;
+    return views_costs_notes(r, notes);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -181,115 +137,14 @@ static int report_text(const costs_run *c, const costs_row *rows, size_t n)
     return 0;
 }
 
-/* ------------------------------------------------------------------ JSON */
-
-/* An amount in minor units, or null when absent or beyond int64. */
-static json_t *money_json(bool have, unsigned ovf_bit, const costs_row *r, int64_t v)
-{
-    return have && !(r->overflow & ovf_bit) ? json_integer((json_int_t)v) : json_null();
-}
-
-/* The agreement's own fee and baseline terms, as signed. */
-static json_t *fee_json(const ev_fee *f)
-{
-    if (!f->present) return json_null();
-    return json_pack("{s:I, s:s, s:I, s:I}", "amount", (json_int_t)f->amount, "currency",
-                     f->currency, "persons", (json_int_t)f->persons, "days", (json_int_t)f->days);
-}
-
-static json_t *baseline_json(const ev_baseline *b)
-{
-    if (!b->present) return json_null();
-    return json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)b->amount, "currency", b->currency,
-                     "per", "person_year");
-}
-
-static json_t *strings_json(char notes[][NOTE_MAX], size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(notes[i]))) {
-            json_decref(a);
-            a = NULL;
-        }
-    return a;
-}
-
-static json_t *overflow_json(const costs_row *r)
-{
-    json_t *a = json_array();
-    for (int i = 0; a && i < N_OVERFLOW; i++)
-        if ((r->overflow & (1u << i)) && json_array_append_new(a, json_string(OVERFLOW_NAMES[i]))) {
-            json_decref(a);
-            a = NULL;
-        }
-    return a;
-}
-
-/* A currency's three fields, under prefix ("" or "baseline_"), into o. */
-static int currency_json(json_t *o, const char *prefix, bool have, const costs_currency *c)
-{
-    char k1[40], k2[40], k3[40];
-    snprintf(k1, sizeof k1, "%scurrency", prefix);
-    snprintf(k2, sizeof k2, "%sminor_unit_digits", prefix);
-    snprintf(k3, sizeof k3, "%sminor_unit_assumed", prefix);
-    return json_object_set_new(o, k1, have ? json_string(c->code) : json_null()) ||
-           json_object_set_new(o, k2, have ? json_integer(c->digits) : json_null()) ||
-           json_object_set_new(o, k3, json_boolean(have && c->assumed));
-}
-
-static json_t *figures_json(const costs_row *r)
-{
-    return json_pack(
-        "{s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "fee_accrued",
-        money_json(r->has_fee, COSTS_OVF_FEE_ACCRUED, r, r->fee_accrued), "fee_per_person_year",
-        money_json(r->has_fee, COSTS_OVF_FEE_PER_PERSON_YEAR, r, r->fee_per_person_year),
-        "baseline", money_json(r->has_baseline, COSTS_OVF_BASELINE, r, r->baseline), "difference",
-        money_json(r->comparable, COSTS_OVF_DIFFERENCE, r, r->difference), "comparable",
-        r->comparable, "overflow", overflow_json(r), "fee", fee_json(&r->agreement->fee),
-        "baseline_cost", baseline_json(&r->agreement->baseline_cost));
-}
-
-static json_t *identity_json(const costs_row *r)
-{
-    const st_agreement *a = r->agreement;
-    const char *status = r->term_ended ? "ended" : r->term_started ? "running" : "not_started";
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:b, s:I, s:I}", "agreement", a->id,
-                     "sending_state", out_jcc(a->sending_state.cc), "receiving_state",
-                     out_jcc(a->receiving_state.cc), "starts", out_jdate(a->starts), "ends",
-                     out_jdate(a->ends), "status", status, "term_ended", r->term_ended, "held_now",
-                     (json_int_t)r->held_now, "person_days", (json_int_t)r->person_days);
-}
-
-/* One agreement's object: identity, the fee's currency, the figures, the
- * baseline's currency, the notes (docs/costs.md). */
-static json_t *row_json(const costs_row *r)
-{
-    char notes[NOTES_MAX][NOTE_MAX];
-    size_t k = row_notes(r, notes);
-    json_t *o = identity_json(r), *fig = figures_json(r);
-    bool ok = o && fig && !currency_json(o, "", r->has_fee, &r->fee_currency) &&
-              !json_object_update(o, fig) &&
-              !currency_json(o, "baseline_", r->has_baseline, &r->baseline_currency) &&
-              !json_object_set_new(o, "notes", strings_json(notes, k));
-    json_decref(fig);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
 static int report_json(const costs_run *c, const costs_row *rows, size_t n)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, row_json(&rows[i]))) {
-            json_decref(a);
-            a = NULL;
-        }
-    return out_json(
-        json_pack("{s:s, s:o, s:o}", "at", c->at, "date", out_jdate(c->today), "agreements", a));
+    json_t *j = views_costs_json(c->at, c->today, rows, n);
+    if (!j) {
+        out_error("out of memory");
+        return HB_EINTERNAL;
+    }
+    return out_json(j);
 }
 
 /* ------------------------------------------------------------------ command */
@@ -305,17 +160,12 @@ static const st_agreement *named(const opts *o, ledger *l, const costs_run *c, c
         out_error("report costs: no agreement \"%s\" in ledger %s", id, o->db);
         return NULL;
     }
-    const st_agreement *a = state_agreement(c->s, id);
-    char when[28];
-    if (!a && live->signed_us > c->at_us)
-        out_error("report costs: agreement \"%s\" was not yet signed at %s (it was signed at "
-                  "%s): nothing to report then",
-                  id, c->at, out_time(live->signed_us, when));
-    else if (!a) /* it names a facility registered after the moment (docs/check.md) */
-        out_error("report costs: agreement \"%s\" (signed at %s) is left out of the ledger as "
-                  "of %s: it names something recorded after that moment",
-                  id, out_time(live->signed_us, when), c->at);
-    if (!a) return NULL;
+    const st_agreement *a;
+    hb_err err = {0};
+    if (views_costs_as_of(live, c->s, c->at, c->at_us, &a, &err)) {
+        out_error("report costs: %s", err.msg);
+        return NULL;
+    }
     *rc = 0;
     return a;
 }
@@ -326,14 +176,12 @@ static int report(const opts *o, ledger *l, const costs_run *c, const char *only
     int rc = 0;
     const st_agreement *one = only ? named(o, l, c, only, &rc) : NULL;
     if (rc) return rc;
-    size_t n = one ? 1 : state_count_agreements(c->s);
-    costs_row *rows = calloc(n ? n : 1, sizeof *rows);
-    if (!rows) {
+    size_t n;
+    costs_row *rows;
+    if (views_costs_rows(c->s, one, c->today, &rows, &n)) {
         out_error("out of memory");
         return HB_EINTERNAL;
     }
-    for (size_t i = 0; i < n; i++)
-        costs_of(one ? one : state_agreement_at(c->s, (uint32_t)i), c->today, &rows[i]);
     rc = o->json ? report_json(c, rows, n) : report_text(c, rows, n);
     free(rows);
     return rc;

@@ -24,19 +24,17 @@ const char *view_custody_name(custody_state c)
 
 const char *view_tp_name(transfer_person_state s)
 {
-    switch (s) {
-    case TP_PROPOSED:
-        return "proposed";
-    case TP_APPROVED:
-        return "approved";
-    case TP_CANCELLED:
-        return "cancelled";
-    case TP_DEPARTED:
-        return "departed";
-    case TP_ARRIVED:
-        return "arrived";
+    return views_tp_name(s);
+}
+
+int view_print_json(json_t *j, const hb_err *err)
+{
+    if (!j && !err->code) {
+        out_error("out of memory");
+        return HB_EINTERNAL;
     }
-    return "?";
+    if (!j) return out_fail(err, HB_EINTERNAL);
+    return out_json(j);
 }
 
 void view_field(const char *label, const char *fmt, ...)

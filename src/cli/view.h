@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 #include "state/state.h"
 #include "util/buf.h"
+#include "views/views.h"
 
 #define VIEW_DEFAULT_LIMIT 50
 
@@ -27,12 +28,9 @@ int view_transfer(const view_ctx *v, const st_transfer *t);
 /* view_history.c. Text: "History (...)" then one line per event: seq, at, type,
  * summary. subject is the viewed entity's id (see view_summary). */
 int view_history_text(const view_ctx *v, const st_seqs *h, const char *subject);
-/* JSON: sets "history" (the records as objects), "history_total", "history_shown". */
-int view_history_json(const view_ctx *v, const st_seqs *h, json_t *obj);
-
-/* The time of the fact recorded as seq, as stored ("2025-03-16T02:10:00-06:00"),
- * into out; falls back to us in UTC when the record cannot be read. */
-const char *view_event_at(ledger *l, int64_t seq, int64_t us, char *out, size_t n);
+/* The JSON views are built by src/views/views.h (shared with the HTTP API);
+ * this prints one (json) or the error that stopped it, and returns the exit code. */
+int view_print_json(json_t *j, const hb_err *err);
 
 /* view_summary.c: a one-line human summary of r's event, appended to out, e.g.
  * "admitted to F-CECOT unit M3-C12 (agreement AG-1, until 2026-03-15)". A person

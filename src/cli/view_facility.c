@@ -102,54 +102,9 @@ static int facility_text(const view_ctx *v, const st_facility *f)
     return view_history_text(v, &f->history, f->id);
 }
 
-static json_t *unit_json(const st_unit *u)
-{
-    json_t *per = u->held ? json_real(u->floor_area_m2 / u->held) : json_null();
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:o, s:b, s:I}", "unit", u->id, "kind",
-                     en(ENUM_UNIT_KIND, u->kind), "held", (json_int_t)u->held, "capacity",
-                     (json_int_t)u->capacity, "beds", (json_int_t)u->beds, "floor_area_m2",
-                     u->floor_area_m2, "m2_per_person", per, "over", unit_over(u), "certified_seq",
-                     (json_int_t)u->certified_seq);
-}
-
-static json_t *security_json(const ev_security *sec)
-{
-    if (!sec->present) return json_null();
-    return json_pack(
-        "{s:o, s:o, s:o}", "watchtowers",
-        sec->watchtowers >= 0 ? json_integer(sec->watchtowers) : json_null(), "perimeter_walls",
-        sec->perimeter_walls >= 0 ? json_integer(sec->perimeter_walls) : json_null(),
-        "electrified_fence",
-        sec->electrified_fence >= 0 ? json_boolean(sec->electrified_fence) : json_null());
-}
-
-static int facility_json(const view_ctx *v, const st_facility *f)
-{
-    const state *s = ledger_state(v->l);
-    json_t *units = json_array();
-    uint32_t in_units = 0;
-    for (uint32_t i = 0; i < f->n_units; i++) {
-        const st_unit *u = state_unit_at(s, f->units[i]);
-        in_units += u->held;
-        json_array_append_new(units, unit_json(u));
-    }
-    json_t *o = json_pack(
-        "{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:I, s:I, s:I, s:o}", "facility", f->id, "name",
-        f->name, "country", out_jcc(f->country.cc), "kind", en(ENUM_FACILITY_KIND, f->kind),
-        "design_capacity", (json_int_t)f->design_capacity, "contact", out_jstr(f->contact),
-        "security", security_json(&f->security), "held", (json_int_t)f->held, "held_without_unit",
-        (json_int_t)(f->held > in_units ? f->held - in_units : 0), "registered_seq",
-        (json_int_t)f->registered_seq, "units", units);
-    if (!o) return out_json(NULL);
-    int rc = view_history_json(v, &f->history, o);
-    if (rc) {
-        json_decref(o);
-        return rc;
-    }
-    return out_json(o);
-}
-
 int view_facility(const view_ctx *v, const st_facility *f)
 {
-    return v->json ? facility_json(v, f) : facility_text(v, f);
+    if (!v->json) return facility_text(v, f);
+    hb_err err = {0};
+    return view_print_json(views_facility(v->l, f, v->limit, &err), &err);
 }

@@ -38,7 +38,6 @@ typedef struct {
     window w;
     const char *subject;
     char **lines; /* per slot: "seq\tat\ttype\tsummary", malloc'd */
-    json_t **objs;
 } hist_ctx;
 
 static int text_line(void *ctx, const record *r)
@@ -89,7 +88,7 @@ static int print_lines(char **lines, size_t n)
 
 int view_history_text(const view_ctx *v, const st_seqs *h, const char *subject)
 {
-    hist_ctx c = {window_of(h, v->limit), subject, NULL, NULL};
+    hist_ctx c = {window_of(h, v->limit), subject, NULL};
     history_header(c.w, h->n);
     if (c.w.n == 0) return 0;
     c.lines = calloc(c.w.n, sizeof *c.lines);
@@ -104,67 +103,4 @@ int view_history_text(const view_ctx *v, const st_seqs *h, const char *subject)
         free(c.lines[i]);
     free(c.lines);
     return rc;
-}
-
-static int json_item(void *ctx, const record *r)
-{
-    hist_ctx *c = ctx;
-    size_t i = slot_of(c->w, r->seq);
-    if (i >= c->w.n || c->w.seqs[i] != r->seq || c->objs[i]) return 0;
-    buf b = BUF_INIT;
-    if (record_canonical(&b, r)) {
-        buf_free(&b);
-        return HB_EINTERNAL;
-    }
-    c->objs[i] = json_loadb(b.p, b.len, 0, NULL);
-    buf_free(&b);
-    return c->objs[i] ? 0 : HB_EINTERNAL;
-}
-
-int view_history_json(const view_ctx *v, const st_seqs *h, json_t *obj)
-{
-    hist_ctx c = {window_of(h, v->limit), NULL, NULL, NULL};
-    json_t *arr = json_array();
-    int rc = arr ? 0 : HB_EINTERNAL;
-    if (!rc && c.w.n) {
-        c.objs = calloc(c.w.n, sizeof *c.objs);
-        rc = c.objs ? 0 : HB_EINTERNAL;
-    }
-    hb_err err = {0};
-    if (!rc && c.w.n) {
-        rc = ledger_read(v->l, c.w.seqs, c.w.n, json_item, &c, &err);
-        if (rc) rc = out_fail(&err, rc);
-    }
-    for (size_t i = 0; i < c.w.n && c.objs; i++)
-        if (c.objs[i] && json_array_append_new(arr, c.objs[i]) && !rc) rc = HB_EINTERNAL;
-    free(c.objs);
-    json_object_set_new(obj, "history_total", json_integer((json_int_t)h->n));
-    json_object_set_new(obj, "history_shown", json_integer((json_int_t)c.w.n));
-    json_object_set_new(obj, "history", arr);
-    return rc;
-}
-
-typedef struct {
-    char *out;
-    size_t n;
-    bool found;
-} at_ctx;
-
-static int copy_at(void *ctx, const record *r)
-{
-    at_ctx *c = ctx;
-    if (!r->ev.at.text.p) return 0;
-    snprintf(c->out, c->n, "%s", r->ev.at.text.p);
-    c->found = true;
-    return 0;
-}
-
-const char *view_event_at(ledger *l, int64_t seq, int64_t us, char *out, size_t n)
-{
-    at_ctx c = {out, n, false};
-    hb_err err = {0};
-    if (seq > 0 && ledger_read(l, &seq, 1, copy_at, &c, &err) == 0 && c.found) return out;
-    char utc[28];
-    snprintf(out, n, "%s", out_time(us, utc));
-    return out;
 }

@@ -4,12 +4,6 @@
 #include "cli/out.h"
 #include "cli/view.h"
 
-static const char *custody_key(custody_state c)
-{
-    static const char *const k[] = {"never", "held", "in_transit", "released", "deceased"};
-    return (unsigned)c < sizeof k / sizeof *k ? k[c] : "unknown";
-}
-
 static const char *en(event_enum e, int v)
 {
     const char *s = event_enum_name(e, v);
@@ -57,7 +51,7 @@ static void custody_text(ledger *l, const st_person *p)
         view_field("review by", "%s", out_date(p->basis_review_by, d));
     }
     view_field("since", "%s (seq %" PRId64 ")",
-               view_event_at(l, p->custody_since_seq, p->custody_since_us, t, sizeof t),
+               views_event_at(l, p->custody_since_seq, p->custody_since_us, t, sizeof t),
                p->custody_since_seq);
 }
 
@@ -101,80 +95,9 @@ static int person_text(const view_ctx *v, const st_person *p)
     return view_history_text(v, &p->history, p->id);
 }
 
-static json_t *custody_json(ledger *l, const st_person *p)
-{
-    const state *s = ledger_state(l);
-    const st_facility *f = p->facility != ST_NONE ? state_facility_at(s, p->facility) : NULL;
-    const st_unit *u = p->unit != ST_NONE ? state_unit_at(s, p->unit) : NULL;
-    const st_transfer *t = p->transfer != ST_NONE ? state_transfer_at(s, p->transfer) : NULL;
-    json_t *basis = json_null();
-    if (p->basis_kind >= 0)
-        basis = json_pack("{s:s, s:o, s:o, s:o}", "kind", en(ENUM_BASIS_KIND, p->basis_kind),
-                          "reference", out_jstr(p->basis_reference), "until",
-                          out_jdate(p->basis_until), "review_by", out_jdate(p->basis_review_by));
-    char tm[64];
-    return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "state", custody_key(p->custody), "facility",
-        out_jstr(f ? f->id : NULL), "facility_name", out_jstr(f ? f->name : NULL), "unit",
-        out_jstr(u ? u->id : NULL), "transfer", out_jstr(t ? t->id : NULL), "basis", basis, "since",
-        p->custody == CUST_NEVER ? json_null()
-                                 : json_string(view_event_at(l, p->custody_since_seq,
-                                                             p->custody_since_us, tm, sizeof tm)),
-        "since_seq", (json_int_t)p->custody_since_seq);
-}
-
-static json_t *records_json(const st_person *p, json_t *o)
-{
-    json_t *st = json_array(), *cv = json_array(), *cs = json_array();
-    for (uint16_t i = 0; i < p->n_status; i++) {
-        const st_status *x = &p->status[i];
-        json_array_append_new(
-            st, json_pack("{s:s, s:o, s:o, s:o, s:o, s:I}", "status", en(ENUM_STATUS, x->kind),
-                          "jurisdiction", out_jcc(x->jurisdiction.cc), "country",
-                          out_jcc(x->country.cc), "valid_from", out_jdate(x->valid_from),
-                          "valid_until", out_jdate(x->valid_until), "seq", (json_int_t)x->seq));
-    }
-    for (uint16_t i = 0; i < p->n_conviction; i++) {
-        const st_conviction *x = &p->conviction[i];
-        json_array_append_new(cv, json_pack("{s:o, s:b, s:b, s:o, s:I, s:I}", "jurisdiction",
-                                            out_jcc(x->jurisdiction.cc), "final", x->final == 1,
-                                            "violent", x->violent == 1, "date", out_jdate(x->date),
-                                            "sentence_days", (json_int_t)x->sentence_days, "seq",
-                                            (json_int_t)x->seq));
-    }
-    for (uint16_t i = 0; i < p->n_consent; i++) {
-        const st_consent *x = &p->consent[i];
-        json_array_append_new(cs, json_pack("{s:s, s:b, s:I}", "to", en(ENUM_CONSENT_TO, x->to),
-                                            "given", x->given == 1, "seq", (json_int_t)x->seq));
-    }
-    json_object_set_new(o, "statuses", st);
-    json_object_set_new(o, "convictions", cv);
-    json_object_set_new(o, "allegations", json_integer(p->n_allegation));
-    json_object_set_new(o, "consents", cs);
-    return o;
-}
-
-static int person_json(const view_ctx *v, const st_person *p)
-{
-    json_t *nat = json_array();
-    for (uint16_t i = 0; i < p->n_nationalities; i++)
-        json_array_append_new(nat, json_string(p->nationalities[i].cc));
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "person", p->id,
-                          "given_names", p->given_names, "family_names", p->family_names,
-                          "birth_date", out_jdate(p->birth_date), "birth_country",
-                          out_jcc(p->birth_country.cc), "nationalities", nat, "registered_seq",
-                          (json_int_t)p->registered_seq, "custody", custody_json(v->l, p));
-    if (!o) return out_json(NULL);
-    records_json(p, o);
-    int rc = view_history_json(v, &p->history, o);
-    if (rc) {
-        json_decref(o);
-        return rc;
-    }
-    return out_json(o);
-}
-
 int view_person(const view_ctx *v, const st_person *p)
 {
-    return v->json ? person_json(v, p) : person_text(v, p);
+    if (!v->json) return person_text(v, p);
+    hb_err err = {0};
+    return view_print_json(views_person(v->l, p, v->limit, &err), &err);
 }

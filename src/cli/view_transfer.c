@@ -68,50 +68,9 @@ static int transfer_text(const view_ctx *v, const st_transfer *t)
     return view_history_text(v, &t->history, t->id);
 }
 
-static json_t *persons_json(const state *s, const st_transfer *t)
-{
-    json_t *a = json_array();
-    for (uint32_t i = 0; i < t->n_persons; i++) {
-        const st_transfer_person *tp = &t->persons[i];
-        const st_person *p = state_person_at(s, tp->person);
-        json_array_append_new(a,
-                              json_pack("{s:s, s:s, s:s, s:s, s:I}", "person", p->id, "given_names",
-                                        p->given_names, "family_names", p->family_names, "state",
-                                        view_tp_name(tp->state), "seq", (json_int_t)tp->seq));
-    }
-    return a;
-}
-
-static int transfer_json(const view_ctx *v, const st_transfer *t)
-{
-    const state *s = ledger_state(v->l);
-    uint32_t c[N_TP];
-    count_states(t, c);
-    const st_facility *from =
-        t->from_facility != ST_NONE ? state_facility_at(s, t->from_facility) : NULL;
-    const st_facility *to = t->to_facility != ST_NONE ? state_facility_at(s, t->to_facility) : NULL;
-    json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i}", "proposed", (int)c[TP_PROPOSED],
-                               "approved", (int)c[TP_APPROVED], "cancelled", (int)c[TP_CANCELLED],
-                               "departed", (int)c[TP_DEPARTED], "arrived", (int)c[TP_ARRIVED]);
-    json_t *o = json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "transfer", t->id,
-        "from_facility", out_jstr(from ? from->id : NULL), "from_name",
-        out_jstr(from ? from->name : NULL), "to_facility", out_jstr(to ? to->id : NULL), "to_name",
-        out_jstr(to ? to->name : NULL), "agreement",
-        out_jstr(t->agreement != ST_NONE ? state_agreement_at(s, t->agreement)->id : NULL),
-        "authority", out_jstr(t->authority), "departure_planned",
-        out_jstr(t->departure_planned.text.p), "proposed_seq", (json_int_t)t->proposed_seq,
-        "counts", counts, "persons", persons_json(s, t));
-    if (!o) return out_json(NULL);
-    int rc = view_history_json(v, &t->history, o);
-    if (rc) {
-        json_decref(o);
-        return rc;
-    }
-    return out_json(o);
-}
-
 int view_transfer(const view_ctx *v, const st_transfer *t)
 {
-    return v->json ? transfer_json(v, t) : transfer_text(v, t);
+    if (!v->json) return transfer_text(v, t);
+    hb_err err = {0};
+    return view_print_json(views_transfer(v->l, t, v->limit, &err), &err);
 }

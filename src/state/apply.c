@@ -44,8 +44,8 @@ static int dispatch(state *s, int64_t seq, const event *ev)
         return apply_unit(s, seq, ev);
     case EV_AGREEMENT_SIGNED:
         return apply_agreement(s, seq, ev);
-    case EV_PERSON_REGISTERED:
-        return apply_person(s, seq, ev);
+    case EV_PERSON_REGISTERED: /* then the name index files the new person */
+        return apply_person(s, seq, ev) || st_names_add(s, s->persons.n - 1) ? HB_EINTERNAL : 0;
     case EV_STATUS_RECORDED:
     case EV_CONVICTION_RECORDED:
     case EV_ALLEGATION_RECORDED:

@@ -70,6 +70,7 @@ void state_free(state *s)
         release_pool(s, pools[i]);
         map_free(maps[i]);
     }
+    st_names_free(s);
     st_mem_free(&s->mem);
     undo_free(s);
     free(s);
@@ -288,6 +289,7 @@ size_t state_memory(const state *s)
      * small vectors, given back pieces too. */
     total += s->mem.bytes;
     total += s->vec_bytes + s->vec_allocs * MALLOC_OVERHEAD;
+    total += st_names_bytes(s) + MALLOC_OVERHEAD;
     total += s->cap_undo * sizeof(undo_entry);
     return total;
 }

@@ -231,6 +231,33 @@ uint32_t state_unit_next_held(const state *s, uint32_t person);
  * later); for an earlier day a lower bound. Rules: docs/state.md. */
 int64_t state_agreement_person_days(const st_agreement *a, int32_t today);
 
+/* The name index (names.c, for the public locator): every registered person is
+ * filed under each token of their family names (kind 'f') and of their given
+ * names (kind 'g'), normalised by model/names.h, by birth country. It follows
+ * apply and rollback. Aliases are not filed (the state keeps none). A token
+ * longer than ST_NAME_TOKEN_MAX bytes is not filed. Cost: docs/state.md. */
+#define ST_NAME_TOKEN_MAX 200
+typedef struct {
+    uint64_t hash;        /* of "CC" kind token (the token itself is not kept) */
+    uint32_t head, count; /* the newest posting, or ST_NONE; how many */
+} st_name_key;
+typedef struct {
+    uint32_t key; /* key index + 1; 0 for an empty slot */
+    uint32_t tag; /* the hash's high half */
+} st_name_slot;
+typedef struct {
+    uint32_t person; /* person index */
+    uint32_t next;   /* the next older posting under the same key, or ST_NONE */
+    uint32_t bloom;  /* names_bloom of all the person's tokens, ORed */
+} st_name_post;
+/* The newest posting under (birth country, kind, token) and the key's count in
+ * *count; ST_NONE and 0 when none. Walk with state_name_post(s, i)->next. Keys
+ * are 64-bit hashes: a chain may (very rarely) hold persons filed under another
+ * token, so callers check each person's names. */
+uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
+                          uint32_t *count);
+const st_name_post *state_name_post(const state *s, uint32_t i);
+
 /* The seq of the last event applied (0 for an empty log). */
 int64_t state_last_seq(const state *s);
 /* Bytes held by the projection (arena, pools, maps, vectors), for the bench. */

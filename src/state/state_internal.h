@@ -93,6 +93,19 @@ struct state {
     uint32_t txn_id;      /* stamps entities touched in the current transaction */
     undo_entry *undo;
     size_t n_undo, cap_undo;
+    /* The name index (names.c): the hash of "CC" kind token -> a key, whose
+     * postings (one per person and token) chain from the newest. Vectors grow like
+     * the others; under a transaction their lengths are saved once, and a key's
+     * head and count each time an older key changes. The hash table is not undone:
+     * a slot whose key index is past n_name_keys, or whose key has another hash,
+     * is stale and skipped. */
+    st_name_slot *name_slots;            /* malloc'd, cap_name_slots (a power of two) */
+    size_t cap_name_slots, n_name_slots; /* n: slots in use, stale ones included */
+    st_name_key *name_keys;              /* by key index */
+    st_name_post *name_posts;
+    uint32_t n_name_keys, cap_name_keys, n_name_posts, cap_name_posts;
+    uint32_t names_txn;  /* txn_id whose lengths are saved */
+    uint32_t names_mark; /* n_name_keys at that transaction's first registration */
 };
 
 /* Undo log (undo.c). Reserve before changing anything so that recording cannot
@@ -194,6 +207,12 @@ void st_vec_free(state *s, void *v, uint32_t cap, size_t elem);
 void *st_hvec_slot(state *s, void **v, uint32_t n, size_t elem);
 void st_hvec_free(state *s, void *v, size_t elem);
 void st_seqs_free(state *s, st_seqs *h);
+
+/* The name index (names.c): files person pi under each token of their family
+ * and given names. 0 or HB_EINTERNAL. Call after the person is created. */
+int st_names_add(state *s, uint32_t pi);
+void st_names_free(state *s);
+size_t st_names_bytes(const state *s); /* the map (the vectors count as vectors) */
 
 /* Transfer persons: position of a person on a transfer, or ST_NONE. */
 uint32_t st_transfer_find(const st_transfer *t, uint32_t person);

@@ -60,6 +60,7 @@ static int sq_begin(store *st, hb_err *err)
     sqlite_store *s = (sqlite_store *)st;
     if (s->in_tx)
         return hb_fail(err, HB_EINTERNAL, "%s: a write transaction is already open", s->base.uri);
+    if (sqlite_sync_full(s, err)) return HB_EINTERNAL;
     /* IMMEDIATE takes the write lock now, so a second writer waits (busy_timeout) or
      * fails here, never at commit after all the work. */
     /* A bigger page cache for the write; scans prefer the small one (sqlite_internal.h). */
@@ -208,6 +209,7 @@ static void sq_close(store *st)
     sqlite3_stmt *all[] = {s->ins, s->scan, s->max, s->mget, s->mset};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
+    sqlite_aux_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -221,5 +223,11 @@ const struct store_ops sqlite_ops = {
     .scan = sq_scan,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
+    .token_insert = sqlite_token_insert,
+    .token_by_hash = sqlite_token_by_hash,
+    .token_list = sqlite_token_list,
+    .token_revoke = sqlite_token_revoke,
+    .access_append = sqlite_access_append,
+    .access_list = sqlite_access_list,
     .close = sq_close,
 };

@@ -21,6 +21,16 @@ typedef struct {
     sqlite3_stmt *scan; /* SELECT a seq range */
     sqlite3_stmt *max;  /* SELECT MAX(seq) */
     sqlite3_stmt *mget, *mset;
+    /* Tokens and the access log (sqlite_aux.c), prepared on first use. */
+    sqlite3_stmt *tins, *thash, *tlist, *trev, *ains, *alist;
+    bool sync_normal; /* the access log's no-fsync mode is on (sqlite_aux.c) */
+    /* Tokens recently found by hash: a lookup in SQLite costs ~17 us (file locks),
+     * paid by every API request. Entries live 1 s; writes here clear them. */
+    struct sqlite_token_slot {
+        uint8_t hash[32];
+        store_token t;
+        int64_t until_ns; /* 0: empty */
+    } tcache[64];
     bool scanning; /* scan is stepping: a nested scan prepares its own */
     bool in_tx;
     int64_t last; /* last seq, tracked inside a transaction so append checks are free */
@@ -35,4 +45,18 @@ int sqlite_exec(sqlite_store *s, const char *sql, hb_err *err, const char *what)
 extern const struct store_ops sqlite_ops;
 /* Prepare the statements the ops reuse. 0 or HB_EINTERNAL. */
 int sqlite_prepare(sqlite_store *s, hb_err *err);
+/* Creates the tokens and access_log tables when missing, so ledgers made before
+ * them gain them on open. 0 or HB_EINTERNAL. */
+int sqlite_aux_tables(sqlite_store *s, hb_err *err);
+/* Back to synchronous=FULL before an event-log transaction. 0 or HB_EINTERNAL. */
+int sqlite_sync_full(sqlite_store *s, hb_err *err);
+void sqlite_aux_finalize(sqlite_store *s);
+int sqlite_token_insert(store *st, const uint8_t hash[32], store_token *t, hb_err *err);
+int sqlite_token_by_hash(store *st, const uint8_t hash[32], store_token *t, bool *found,
+                         hb_err *err);
+int sqlite_token_list(store *st, store_token **out, size_t *n, hb_err *err);
+int sqlite_token_revoke(store *st, int64_t id, const char *at, bool *changed, hb_err *err);
+int sqlite_access_append(store *st, store_access *a, hb_err *err);
+int sqlite_access_list(store *st, int64_t from, size_t limit, store_access **out, size_t *n,
+                       hb_err *err);
 #endif

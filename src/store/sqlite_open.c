@@ -217,6 +217,7 @@ int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *er
     if (!s) return HB_EINTERNAL;
     bool made = false;
     int rc = mode == STORE_CREATE ? create_new(s, &made, err) : open_existing(s, err);
+    if (!rc) rc = sqlite_aux_tables(s, err);
     if (!rc) rc = sqlite_prepare(s, err);
     if (rc) {
         sqlite_ops.close(&s->base);

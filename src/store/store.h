@@ -10,6 +10,7 @@
  * behind the same ops table). */
 #ifndef HB_STORE_H
 #define HB_STORE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "util/err.h"
@@ -25,6 +26,26 @@ typedef struct {
 
 /* Returns 0 to go on, non-zero to stop the scan (that value is returned). */
 typedef int (*store_row_fn)(void *ctx, const store_row *row);
+
+/* API tokens and the access log live beside the event log, never in it: they
+ * are not facts about custody. Roles and times are plain text here (the store
+ * does not know the API's roles); times are "YYYY-MM-DDThh:mm:ss.uuuuuuZ". */
+typedef struct {
+    int64_t id;
+    char role[16];
+    char name[128];
+    char created_at[28], revoked_at[28]; /* revoked_at "" while the token is valid */
+} store_token;
+
+typedef struct {
+    int64_t id; /* assigned by access_append */
+    char at[28];
+    int64_t token_id;
+    char token_name[128];
+    char role[16];
+    char what[16];   /* "person" */
+    char which[256]; /* the record's id */
+} store_access;
 
 typedef enum {
     STORE_OPEN = 0,   /* the ledger must exist */
@@ -43,6 +64,22 @@ struct store_ops {
      * (caller frees) or NULL when absent. */
     int (*meta_get)(store *s, const char *key, char **val, hb_err *err);
     int (*meta_set)(store *s, const char *key, const char *val, hb_err *err);
+    /* Tokens, found by the SHA-256 of their secret (the secret is never stored).
+     * token_insert sets t->id; HB_EINPUT when a valid token already has that name. */
+    int (*token_insert)(store *s, const uint8_t hash[32], store_token *t, hb_err *err);
+    int (*token_by_hash)(store *s, const uint8_t hash[32], store_token *t, bool *found,
+                         hb_err *err);
+    /* Every token, revoked ones too, in id order: *out malloc'd (caller frees). */
+    int (*token_list)(store *s, store_token **out, size_t *n, hb_err *err);
+    /* Marks token id revoked at `at`; *changed false when it was already revoked
+     * or does not exist. */
+    int (*token_revoke)(store *s, int64_t id, const char *at, bool *changed, hb_err *err);
+    /* The access log: append-only; access_append sets a->id. Written without an
+     * fsync per entry (docs/storage.md), unlike the event log. */
+    int (*access_append)(store *s, store_access *a, hb_err *err);
+    /* Entries with id >= from, at most limit, in id order: *out malloc'd (caller frees). */
+    int (*access_list)(store *s, int64_t from, size_t limit, store_access **out, size_t *n,
+                       hb_err *err);
     void (*close)(store *s);
 };
 
@@ -88,6 +125,33 @@ static inline int store_meta_get(store *s, const char *k, char **v, hb_err *e)
 static inline int store_meta_set(store *s, const char *k, const char *v, hb_err *e)
 {
     return s->ops->meta_set(s, k, v, e);
+}
+
+static inline int store_token_insert(store *s, const uint8_t h[32], store_token *t, hb_err *e)
+{
+    return s->ops->token_insert(s, h, t, e);
+}
+static inline int store_token_by_hash(store *s, const uint8_t h[32], store_token *t, bool *found,
+                                      hb_err *e)
+{
+    return s->ops->token_by_hash(s, h, t, found, e);
+}
+static inline int store_token_list(store *s, store_token **out, size_t *n, hb_err *e)
+{
+    return s->ops->token_list(s, out, n, e);
+}
+static inline int store_token_revoke(store *s, int64_t id, const char *at, bool *changed, hb_err *e)
+{
+    return s->ops->token_revoke(s, id, at, changed, e);
+}
+static inline int store_access_append(store *s, store_access *a, hb_err *e)
+{
+    return s->ops->access_append(s, a, e);
+}
+static inline int store_access_list(store *s, int64_t from, size_t limit, store_access **out,
+                                    size_t *n, hb_err *e)
+{
+    return s->ops->access_list(s, from, limit, out, n, e);
 }
 
 /* Backend constructors (store.c dispatches on the URI). */
