@@ -4,6 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 DB         ?= demo.db
+PORT       ?= 8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and tests need (checked by name, installed if missing).
@@ -36,17 +37,7 @@ asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 run: build
-	@rm -f $(DB) $(DB)-wal $(DB)-shm
-	./$(BUILD)/habeas demo --db $(DB)
-	@echo
-	@echo "Demo ledger: $(DB). Look around with:"
-	@echo "  ./$(BUILD)/habeas facility F-CECOT --db $(DB)"
-	@echo "  ./$(BUILD)/habeas transfer T-2025-0315 --db $(DB)"
-	@echo "  ./$(BUILD)/habeas check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --db $(DB)"
-	@echo "  ./$(BUILD)/habeas report findings --severity critical --db $(DB)"
-	@echo "  ./$(BUILD)/habeas report costs --db $(DB)"
-	@echo "  ./$(BUILD)/habeas report occupancy --facility F-CECOT --db $(DB)"
-	@echo "  ./$(BUILD)/habeas export --db $(DB) | head"
+	@scripts/run-demo.sh ./$(BUILD)/habeas $(DB) $(PORT)
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

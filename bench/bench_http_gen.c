@@ -196,15 +196,15 @@ static void locate_line(FILE *f, synth_rng *r, const synth_person *p)
 
 /* Regenerates the persons from the same seed (cheap, no memory for 2M names)
  * and keeps a random sample of about `queries` of them. */
-static int write_queries(const gen_opts *o, FILE *loc, FILE *ids)
+static int write_queries(const gen_opts *o, FILE *loc, FILE *ids, size_t *written)
 {
     synth_rng names, pick;
     synth_seed(&names, o->seed);
     synth_seed(&pick, o->seed ^ 0x5eedULL);
     uint32_t scale = 1000000;
     uint64_t keep = o->persons ? (uint64_t)o->queries * scale / o->persons : 0;
-    size_t written = 0;
-    for (size_t i = 0; i < o->persons && written < o->queries; i++) {
+    *written = 0;
+    for (size_t i = 0; i < o->persons && *written < o->queries; i++) {
         synth_person p = {0};
         synth_person_any(&names, &p);
         if (synth_below(&pick, scale) >= keep) continue;
@@ -212,9 +212,9 @@ static int write_queries(const gen_opts *o, FILE *loc, FILE *ids)
         char id[32];
         synth_id(id, "P", (uint64_t)synth_below(&pick, (uint32_t)o->persons) + 1, 7);
         fprintf(ids, "/v1/persons/%s\n", id);
-        written++;
+        (*written)++;
     }
-    return written ? HB_OK : HB_EINPUT;
+    return *written ? HB_OK : HB_EINPUT;
 }
 
 static FILE *open_in(const char *dir, const char *name)
@@ -249,16 +249,16 @@ static int run(const gen_opts *o)
     /* A tenth spare room per unit. */
     g.capacity = (int64_t)(o->persons / (FACILITIES * UNITS) + 1) * 11 / 10 + 1;
     int rc = write_events(&g, o->persons);
-    size_t events = g.w.events;
+    size_t events = g.w.events, queries = 0;
     synth_w_free(&g.w);
-    if (!rc) rc = write_queries(o, loc, ids);
+    if (!rc) rc = write_queries(o, loc, ids, &queries);
     if (close_all(ev, loc, ids) || rc) {
         fprintf(stderr, "bench_http_gen: writing into %s failed\n", o->dir);
         return 1;
     }
     printf("bench_http_gen: %zu persons, %zu events, %d facilities of %d units; "
            "query files of %zu lines in %s\n",
-           o->persons, events, FACILITIES, UNITS, o->queries, o->dir);
+           o->persons, events, FACILITIES, UNITS, queries, o->dir);
     return 0;
 }
 

@@ -24,8 +24,6 @@
 
 /* api_records.c: serialises reads of the log through the ledger's one store
  * connection (SQLite statements cannot be stepped by two threads at once). */
-void api_log_lock(void);
-void api_log_unlock(void);
 
 #define PROBLEM_BASE "https://habeas.invalid/problems/"
 
@@ -261,9 +259,9 @@ static int read_records(http_app *app, int64_t from, int64_t n, json_t *records,
     for (int64_t i = 0; i < n; i++)
         seqs[i] = from + i;
     export_ctx x = {records, BUF_INIT};
-    api_log_lock();
+    http_app_log(app);
     int rc = ledger_read(app->l, seqs, (size_t)n, export_one, &x, err);
-    api_log_unlock();
+    http_app_log_end(app);
     buf_free(&x.line);
     free(seqs);
     return rc;

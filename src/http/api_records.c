@@ -6,8 +6,9 @@
  * The views of one entity also read records back from the log (its history, the
  * stored time of an event) through the ledger's single store connection, whose
  * prepared statements one thread at a time may step: those reads also take
- * api_log_lock, a mutex only readers use (a writer holds the write lock, so no
- * reader is inside then). Other reads (locate, lists, reports) never wait on it. */
+ * the app's log mutex (http_app_log), which only readers use (a writer holds
+ * the write lock, so no reader is inside then). Other reads (locate, lists, reports) never wait on
+ * it. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +21,6 @@
 
 #define HISTORY_DEFAULT_LIMIT 50
 #define HISTORY_MAX_LIMIT 100000
-
-static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Shared with api_events.c and api_reports.c (declared there). */
-void api_log_lock(void);
-void api_log_unlock(void);
-void api_log_lock(void)
-{
-    pthread_mutex_lock(&log_mu);
-}
-void api_log_unlock(void)
-{
-    pthread_mutex_unlock(&log_mu);
-}
 
 static int not_found(http_resp *out, const char *what, const char *id)
 {
@@ -82,11 +69,11 @@ static json_t *entity_view(http_app *app, entity k, const char *id, int64_t limi
     const st_transfer *t = k == ENT_TRANSFER ? state_transfer(s, id) : NULL;
     *found = p || f || t;
     if (!*found) return NULL;
-    api_log_lock();
+    http_app_log(app);
     json_t *j = p   ? views_person(app->l, p, limit, err)
                 : f ? views_facility(app->l, f, limit, err)
                     : views_transfer(app->l, t, limit, err);
-    api_log_unlock();
+    http_app_log_end(app);
     return j;
 }
 
@@ -187,15 +174,15 @@ int api_transfer_check(http_call *c, http_resp *out)
     k.s = ledger_state(c->app->l);
     k.t = live;
     if (live && as_of) { /* the as-of state is rebuilt from the stored log */
-        api_log_lock();
+        http_app_log(c->app);
         rc = ledger_state_as_of(c->app->l, at_us, &past, &err);
-        api_log_unlock();
+        http_app_log_end(c->app);
         k.s = past;
     }
     if (live && !rc) {
-        api_log_lock(); /* messages read the stored time of the proposal */
+        http_app_log(c->app); /* messages read the stored time of the proposal */
         rc = check_on(c, out, &k, live, as_of, at_us, &j);
-        api_log_unlock();
+        http_app_log_end(c->app);
     }
     http_app_read_end(c->app);
     views_check_free(&k);

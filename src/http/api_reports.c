@@ -10,8 +10,6 @@
 #include "views/views.h"
 
 /* api_records.c: reads of the stored log, one reader at a time. */
-void api_log_lock(void);
-void api_log_unlock(void);
 
 static int bad_param(http_resp *out, const char *name, const char *expected, const char *found)
 {
@@ -136,9 +134,9 @@ int api_report_costs(http_call *c, http_resp *out)
     http_app_read(c->app);
     const state *live = ledger_state(c->app->l);
     if (as_of) { /* the state then is rebuilt from the stored log */
-        api_log_lock();
+        http_app_log(c->app);
         rc = ledger_state_as_of(c->app->l, at_us, &past, &err);
-        api_log_unlock();
+        http_app_log_end(c->app);
     }
     if (!rc) rc = costs_on(past ? past : live, live, only, at, at_us, out, &j);
     http_app_read_end(c->app);

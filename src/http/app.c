@@ -37,6 +37,7 @@ int http_app_open(const http_config *cfg, http_app **out, hb_err *err)
     a->cfg = *cfg;
     pthread_rwlock_init(&a->lock, NULL);
     pthread_mutex_init(&a->aux_mu, NULL);
+    pthread_mutex_init(&a->log_mu, NULL);
     a->started_us = hbtime_now();
     int rc = open_parts(a, err);
     if (rc) {
@@ -56,6 +57,7 @@ void http_app_close(http_app *a)
     findings_open_close(a->l, a->f);
     if (a->prof.owned) profile_free(&a->prof);
     pthread_mutex_destroy(&a->aux_mu);
+    pthread_mutex_destroy(&a->log_mu);
     pthread_rwlock_destroy(&a->lock);
     free(a);
 }
@@ -75,4 +77,12 @@ void http_app_write(http_app *a)
 void http_app_write_end(http_app *a)
 {
     pthread_rwlock_unlock(&a->lock);
+}
+void http_app_log(http_app *a)
+{
+    pthread_mutex_lock(&a->log_mu);
+}
+void http_app_log_end(http_app *a)
+{
+    pthread_mutex_unlock(&a->log_mu);
 }

@@ -41,6 +41,9 @@ struct http_app {
     store *aux; /* a second connection to the same database: tokens and the
                    access log, never the event log; guarded by aux_mu */
     pthread_mutex_t aux_mu;
+    pthread_mutex_t log_mu; /* readers that read stored records through the ledger's one
+                               store connection take it inside the read lock (a writer
+                               holds the write lock, so none is inside then) */
     http_metrics *metrics;
     ratelimit *locate_limit;
     int64_t started_us;
@@ -56,4 +59,6 @@ void http_app_read(http_app *a);
 void http_app_read_end(http_app *a);
 void http_app_write(http_app *a);
 void http_app_write_end(http_app *a);
+void http_app_log(http_app *a);
+void http_app_log_end(http_app *a);
 #endif
