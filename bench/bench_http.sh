@@ -150,7 +150,7 @@ free_port() {
 # folder, and read only this file.
 write_static() {
     chmod 711 "$TMP"
-    mkdir -p -m 755 "$TMP/www"
+    mkdir -m 755 "$TMP/www"
     cat >"$TMP/www/static.json" <<'EOF'
 {"results": [{"given_names": "José Ángel", "family_names": "García Pérez", "birth_year": 1988, "status": "in_custody", "facility": {"name": "Bench Processing Center 7", "country": "US", "contact": "Records office, +1 555 0106 (bench)"}, "since": "2024-01-19T04:12:09-05:00"}, {"given_names": "José", "family_names": "García", "birth_year": 1991, "status": "released", "facility": {"name": "Bench Processing Center 3", "country": "US", "contact": "Records office, +1 555 0102 (bench)"}, "since": "2024-02-18T09:40:31-05:00"}]}
 EOF

@@ -5,7 +5,8 @@
 --   wrk -t2 -c64 -d10s -s bench/bench_http_paths.lua http://127.0.0.1:PORT -- FILE [AUTHORIZATION]
 --
 -- AUTHORIZATION, when given and not empty, is sent as the Authorization header.
--- Each wrk thread starts at its own point of the file so they do not send the
+-- Each wrk thread starts at its own point of the file (a large prime stride
+-- from the start, by thread number) so the threads do not send the
 -- same sequence.
 
 local paths = {}

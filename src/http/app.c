@@ -2,6 +2,7 @@
 #include "http/app.h"
 #include <stdlib.h>
 #include <string.h>
+#include "http/access.h"
 #include "http/findings_open.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
@@ -24,7 +25,8 @@ static int open_parts(http_app *a, hb_err *err)
     if (rc) return rc;
     rc = store_open(a->cfg.db, STORE_OPEN, &a->aux, err);
     if (rc) return rc;
-    if (!(a->metrics = metrics_new()) || !(a->locate_limit = ratelimit_new(a->cfg.locate_rate)))
+    if (!(a->access = access_queue_new()) || !(a->metrics = metrics_new()) ||
+        !(a->locate_limit = ratelimit_new(a->cfg.locate_rate)))
         return hb_fail(err, HB_EINTERNAL, "out of memory");
     return 0;
 }
@@ -53,6 +55,7 @@ void http_app_close(http_app *a)
     if (!a) return;
     ratelimit_free(a->locate_limit);
     metrics_free(a->metrics);
+    access_queue_free(a->access);
     store_close(a->aux);
     findings_open_close(a->l, a->f);
     if (a->prof.owned) profile_free(&a->prof);

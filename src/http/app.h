@@ -41,9 +41,10 @@ struct http_app {
     store *aux; /* a second connection to the same database: tokens and the
                    access log, never the event log; guarded by aux_mu */
     pthread_mutex_t aux_mu;
-    pthread_mutex_t log_mu; /* readers that read stored records through the ledger's one
-                               store connection take it inside the read lock (a writer
-                               holds the write lock, so none is inside then) */
+    pthread_mutex_t log_mu;      /* readers that read stored records through the ledger's one
+                                    store connection take it inside the read lock (a writer
+                                    holds the write lock, so none is inside then) */
+    struct access_queue *access; /* group commit of the access log (access.c) */
     http_metrics *metrics;
     ratelimit *locate_limit;
     int64_t started_us;

@@ -245,7 +245,22 @@ static int sync_normal(sqlite_store *s, hb_err *err)
     return 0;
 }
 
-int sqlite_access_append(store *stp, store_access *a, hb_err *err)
+static int access_insert(sqlite_store *s, store_access *a, hb_err *err)
+{
+    sqlite3_bind_text(s->ains, 1, a->at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s->ains, 2, a->token_id);
+    sqlite3_bind_text(s->ains, 3, a->token_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->ains, 4, a->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->ains, 5, a->what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->ains, 6, a->which, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s->ains);
+    sqlite3_reset(s->ains);
+    if (rc != SQLITE_DONE) return sqlite_fail(s, err, "appending to the access log");
+    a->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int sqlite_access_append(store *stp, store_access *a, size_t n, hb_err *err)
 {
     sqlite_store *s = (sqlite_store *)stp;
     if (s->in_tx)
@@ -259,16 +274,18 @@ int sqlite_access_append(store *stp, store_access *a, hb_err *err)
              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
              err))
         return HB_EINTERNAL;
-    sqlite3_bind_text(s->ains, 1, a->at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s->ains, 2, a->token_id);
-    sqlite3_bind_text(s->ains, 3, a->token_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->ains, 4, a->role, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->ains, 5, a->what, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->ains, 6, a->which, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s->ains);
-    sqlite3_reset(s->ains);
-    if (rc != SQLITE_DONE) return sqlite_fail(s, err, "appending to the access log");
-    a->id = sqlite3_last_insert_rowid(s->db);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(s, err, "starting an access-log transaction");
+    for (size_t i = 0; i < n; i++)
+        if (access_insert(s, &a[i], err)) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return HB_EINTERNAL;
+        }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = sqlite_fail(s, err, "committing the access log");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
     return 0;
 }
 

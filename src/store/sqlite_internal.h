@@ -56,7 +56,7 @@ int sqlite_token_by_hash(store *st, const uint8_t hash[32], store_token *t, bool
                          hb_err *err);
 int sqlite_token_list(store *st, store_token **out, size_t *n, hb_err *err);
 int sqlite_token_revoke(store *st, int64_t id, const char *at, bool *changed, hb_err *err);
-int sqlite_access_append(store *st, store_access *a, hb_err *err);
+int sqlite_access_append(store *st, store_access *a, size_t n, hb_err *err);
 int sqlite_access_list(store *st, int64_t from, size_t limit, store_access **out, size_t *n,
                        hb_err *err);
 #endif

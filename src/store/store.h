@@ -74,9 +74,10 @@ struct store_ops {
     /* Marks token id revoked at `at`; *changed false when it was already revoked
      * or does not exist. */
     int (*token_revoke)(store *s, int64_t id, const char *at, bool *changed, hb_err *err);
-    /* The access log: append-only; access_append sets a->id. Written without an
-     * fsync per entry (docs/storage.md), unlike the event log. */
-    int (*access_append)(store *s, store_access *a, hb_err *err);
+    /* The access log: append-only; appends a[0..n) in one transaction (the server
+     * groups concurrent readers' entries) and sets each a[i].id. Written without
+     * an fsync per commit (docs/storage.md), unlike the event log. */
+    int (*access_append)(store *s, store_access *a, size_t n, hb_err *err);
     /* Entries with id >= from, at most limit, in id order: *out malloc'd (caller frees). */
     int (*access_list)(store *s, int64_t from, size_t limit, store_access **out, size_t *n,
                        hb_err *err);
@@ -144,9 +145,9 @@ static inline int store_token_revoke(store *s, int64_t id, const char *at, bool 
 {
     return s->ops->token_revoke(s, id, at, changed, e);
 }
-static inline int store_access_append(store *s, store_access *a, hb_err *e)
+static inline int store_access_append(store *s, store_access *a, size_t n, hb_err *e)
 {
-    return s->ops->access_append(s, a, e);
+    return s->ops->access_append(s, a, n, e);
 }
 static inline int store_access_list(store *s, int64_t from, size_t limit, store_access **out,
                                     size_t *n, hb_err *e)
