@@ -29,7 +29,7 @@ expect_rc 0 "import"
 SERVE_LISTEN=":0" start_server t.db --body-limit 1024 --header-limit 8192 ||
     { echo "FAIL: the server did not start"; exit 1; }
 expect_in server.out "habeas: serving t.db at http://127.0.0.1:" "the URL line"
-expect_in server.out "(2 events, 0 findings)" "the URL line counts events and findings"
+expect_in server.out "(2 events, 0 findings now)" "the URL line counts events and findings"
 port=$(server_port)
 [ "$port" -gt 0 ] && [ "$port" != 8080 ] && ok || bad "port 0 picks a free port: got $port"
 # /proc/net/tcp: the listening socket (state 0A) on that port is bound to 127.0.0.1.

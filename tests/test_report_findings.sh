@@ -240,6 +240,29 @@ expect_in err.txt 'unknown profile "nope"' "says so"
 run report profile a b
 expect_rc 2 "two arguments"
 
+# ------------------------------------------- timed findings that never came due
+# P-R's review date is 2025-03-01 but they are released on 2025-02-15: no review
+# was ever overdue, so no REVIEW_OVERDUE is listed (cleared before raised). P-K
+# is still held past the same date: theirs is listed, raised the day after.
+R='"basis":{"kind":"sentence","reference":"J-2","review_by":"2025-03-01"}'
+cat >timed.jsonl <<EOF
+{"type":"facility.registered","at":"2025-01-01T00:00:00Z","facility":"F-T","name":"Prison T","country":"US","kind":"prison","design_capacity":100}
+{"type":"unit.certified","at":"2025-01-01T00:01:00Z","facility":"F-T","unit":"T1","kind":"dormitory","capacity":10,"floor_area_m2":100,"beds":10}
+{"type":"person.registered","at":"2025-01-02T00:00:00Z","person":"P-R","given_names":"Rosa","family_names":"Libre","nationalities":["VE"]}
+{"type":"person.registered","at":"2025-01-02T00:00:00Z","person":"P-K","given_names":"Kike","family_names":"Preso","nationalities":["VE"]}
+{"type":"custody.admitted","at":"2025-02-01T08:00:00Z","person":"P-R","facility":"F-T","unit":"T1",$R}
+{"type":"custody.admitted","at":"2025-02-01T08:01:00Z","person":"P-K","facility":"F-T","unit":"T1",$R}
+{"type":"custody.released","at":"2025-02-15T10:00:00Z","person":"P-R","reason":"sentence served","released_to":"family"}
+EOF
+run init --db t.db
+run import timed.jsonl --db t.db
+expect_rc 0 "import the timed ledger"
+run report findings --db t.db --json
+expect_json "a review that never came due is not listed" \
+    '[(x["code"], x.get("person")) for x in d["findings"]] == [("REVIEW_OVERDUE", "P-K")] and d["findings"][0]["raised_at"] == "2025-03-02T00:00:00Z"'
+run report findings --db t.db
+expect_not_in out.txt "P-R" "the text report does not list it either"
+
 run_json_checks
 echo "report findings: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/out.h"
+#include "util/hbtime.h"
 #include "http/app.h"
 #include "http/server.h"
 
@@ -88,14 +89,25 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Findings standing or raised by events, as of now (timed ones not yet due and
+ * cleared standing ones are not counted). */
+static size_t findings_now(const findings *f)
+{
+    int64_t now = hbtime_now();
+    size_t n = 0;
+    for (size_t i = 0; i < findings_count(f); i++)
+        n += findings_active(findings_at(f, i), now);
+    return n;
+}
+
 static int serve(const opts *o, http_app *app, const http_server_config *sc, sigset_t *set)
 {
     http_server *srv;
     hb_err err = {0};
     int rc = http_server_start(app, sc, &srv, &err);
     if (rc) return out_fail(&err, rc);
-    printf("habeas: serving %s at %s (%" PRId64 " events, %zu findings)\n", o->db,
-           http_server_url(srv), ledger_size(app->l), findings_count(app->f));
+    printf("habeas: serving %s at %s (%" PRId64 " events, %zu findings now)\n", o->db,
+           http_server_url(srv), ledger_size(app->l), findings_now(app->f));
     fflush(stdout);
     int sig = 0;
     sigwait(set, &sig);

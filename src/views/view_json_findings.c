@@ -39,6 +39,8 @@ static bool wanted(const views_findings *r, const finding *x)
 {
     const views_findings_opts *fo = r->fo;
     if (x->raised_us > fo->at_us || x->raised_us < fo->since_us) return false;
+    /* a timed finding whose condition ended before its date came: never raised */
+    if (x->cleared_us <= x->raised_us) return false;
     if ((int)x->severity > fo->min_severity) return false;
     if (fo->current && !findings_active(x, fo->at_us)) return false;
     return fo->facility_idx == ST_NONE || about_facility(r->s, x, fo->facility_idx);
