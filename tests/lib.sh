@@ -1,5 +1,19 @@
-# lib.sh: the assertions the bash tests share. Source it after cd into the
-# test's temporary folder; it counts into $pass and $fail.
+# lib.sh: what the bash tests share. Sourcing it checks $HABEAS (the binary under
+# test, made absolute), makes a temporary folder, cds into it ($T; removed on
+# exit, after stopping a server http_lib.sh started) and sets $HERE to tests/.
+# The assertions count into $pass and $fail.
+: "${HABEAS:?set HABEAS to the habeas binary}"
+case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T=$(mktemp -d)
+hb_cleanup() {
+    if declare -F kill_server >/dev/null; then kill_server; fi
+    cd /
+    rm -rf "$T"
+}
+trap hb_cleanup EXIT
+cd "$T"
+unset HABEAS_DB
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

@@ -4,15 +4,7 @@
 # (unknown transfer, malformed --at, a check other than transfer: exit 2),
 # options before and after the arguments, and --help.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 # ---------------------------------------------------------------- the ledger
 # T-1 (P-1, P-2) and T-2 (P-3) from F-TX to F-SV under AG-1, which requires a final

@@ -3,16 +3,7 @@
 # the person/facility/transfer views in text and JSON, verify (also on a tampered
 # file), help texts, usage errors and every exit code.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 # ---------------------------------------------------------------- events
 cat >events.jsonl <<'EOF'

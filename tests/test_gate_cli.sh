@@ -5,15 +5,7 @@
 # approval without that person is imported; a departure of the blocked person is
 # a fact and is imported; `check transfer` still shows the blocked person.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 # T-1 from F-TX to F-SV under AG-1 (a final conviction required). P-1 has one;
 # P-7 has only an allegation and is protected from removal to SV.

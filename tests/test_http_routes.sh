@@ -5,17 +5,10 @@
 # by POST then read back, the locator's matching and disclosure, and the
 # locator's rate limit with 429 and Retry-After (4 a minute here).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
-: "${HABEAS:?set HABEAS to the habeas binary}"
 : "${HB_SOURCE_DIR:?set HB_SOURCE_DIR to the source tree}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-T=$(mktemp -d)
-cd "$T"
-unset HABEAS_DB
-. "$HERE/lib.sh"
 . "$HERE/http_lib.sh"
-trap 'kill_server; cd /; rm -rf "$T"' EXIT
 command -v curl >/dev/null || { echo "curl is needed"; exit 1; }
 py=python3
 [ -x /usr/bin/python3 ] && py=/usr/bin/python3

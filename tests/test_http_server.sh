@@ -4,16 +4,9 @@
 # default, usage errors, and graceful stops on SIGTERM (with a request in
 # flight: it completes, nothing is half-written) and SIGINT.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-T=$(mktemp -d)
-cd "$T"
-unset HABEAS_DB
-. "$HERE/lib.sh"
 . "$HERE/http_lib.sh"
-trap 'kill_server; cd /; rm -rf "$T"' EXIT
 command -v curl >/dev/null || { echo "curl is needed"; exit 1; }
 
 cat >events.jsonl <<'EOF'

@@ -4,15 +4,7 @@
 # fields in JSON, the refusals (exit 2: no birth country, bad date, no name, an
 # argument), and --help.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 cat >events.jsonl <<'JSONL'
 {"type":"facility.registered","at":"2025-03-01T08:00:00Z","facility":"F-US","name":"Example Processing Center","country":"US","kind":"detention_center","design_capacity":200,"contact":"+1 555 0100"}

@@ -6,15 +6,7 @@
 # --facility filters, the refusals (exit 2 with what and why), that a report
 # writes nothing to the ledger, and both reports on `habeas demo`.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 # ---------------------------------------------------------------- the ledger
 # AG-1 is the DESIGN.md agreement: 5,950,000.00 USD for 238 persons for 365 days,

@@ -6,16 +6,9 @@
 # and a user's file, which changes the findings); exit 1 when critical or high is
 # listed, 0 when not; bad input exits 2 with its message and changes nothing.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
-: "${HABEAS:?set HABEAS to the habeas binary}"
 : "${HB_SOURCE_DIR:?set HB_SOURCE_DIR to the source tree}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$HB_SOURCE_DIR/tests/lib.sh"
 
 # ---------------------------------------------------------------- the ledger
 # F-A: unit A1 (capacity 2) and A2 (7 m2: 3.5 m2 each for two, enough under the

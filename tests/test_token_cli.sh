@@ -3,15 +3,7 @@
 # warning on stderr; only its SHA-256 reaches the ledger file; list never shows a
 # secret; revoke by id or name; every refused input exits 2 and changes nothing.
 set -euo pipefail
-
-: "${HABEAS:?set HABEAS to the habeas binary}"
-case "$HABEAS" in /*) ;; *) HABEAS="$PWD/$HABEAS" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-unset HABEAS_DB
-
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # checks $HABEAS, cds into a fresh temp folder
 
 run init --db t.db
 expect_rc 0 "init"
