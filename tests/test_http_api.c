@@ -29,26 +29,9 @@ static char AUTH[ROLE__COUNT][128]; /* "Bearer hb_..." per role; "" for the publ
 static int setup(void **ctx)
 {
     (void)ctx;
-    DB = strdup(tu_path(tu_tmpdir(), "api.db"));
-    size_t len;
-    char *text = tu_read(HB_SOURCE_DIR "/examples/minimal.jsonl", &len);
-    assert_non_null(text);
-    ledger *l;
+    APP = tu_example_app("api.db", NULL);
+    DB = strdup(APP->cfg.db);
     hb_err err = {0};
-    assert_int_equal(ledger_open(DB, STORE_CREATE, &l, &err), 0);
-    hb_errlist errs;
-    errlist_init(&errs, 5);
-    assert_int_equal(ledger_import(l, "minimal.jsonl", text, len, "test", &errs, NULL, NULL, &err),
-                     0);
-    errlist_free(&errs);
-    ledger_close(l);
-    free(text);
-    http_config cfg;
-    http_config_default(&cfg);
-    cfg.db = DB;
-    int rc = http_app_open(&cfg, &APP, &err);
-    if (rc) fprintf(stderr, "http_app_open: %s\n", err.msg);
-    assert_int_equal(rc, 0);
     for (int r = ROLE_ADMIN; r < ROLE__COUNT; r++) {
         char *secret;
         token_info info;

@@ -30,28 +30,7 @@ static int64_t EVENTS;
 static int setup(void **ctx)
 {
     (void)ctx;
-    const char *db = tu_path(tu_tmpdir(), "meta.db");
-    size_t len;
-    char *text = tu_read(HB_SOURCE_DIR "/examples/minimal.jsonl", &len);
-    assert_non_null(text);
-    ledger *l;
-    hb_err err = {0};
-    assert_int_equal(ledger_open(db, STORE_CREATE, &l, &err), 0);
-    hb_errlist errs;
-    errlist_init(&errs, 5);
-    int rc = ledger_import(l, "minimal.jsonl", text, len, "test", &errs, NULL, &EVENTS, &err);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s\n", errs.msgs[i]);
-    assert_int_equal(rc, 0);
-    errlist_free(&errs);
-    ledger_close(l);
-    free(text);
-    http_config cfg;
-    http_config_default(&cfg);
-    cfg.db = db;
-    rc = http_app_open(&cfg, &APP, &err);
-    if (rc) fprintf(stderr, "http_app_open: %s\n", err.msg);
-    assert_int_equal(rc, 0);
+    APP = tu_example_app("meta.db", &EVENTS);
     return 0;
 }
 

@@ -431,6 +431,164 @@ static void rollback_leaves_index(void **st)
     ledger_close(l);
 }
 
+/* --- The index against a plain scan ------------------------------------------
+ * Persons drawn from a small vocabulary (so tokens, pairs and dates are shared
+ * by many), queried with random parts of their names; locate_search must give
+ * exactly what normalising every person's names and comparing gives, newest
+ * first. Catches a key that misses someone, a chain that is not the shortest
+ * but wrong, and a hash check that accepts or refuses wrongly. */
+
+static const char *const FAMS[] = {"García", "Garcia", "Pérez", "López", "Núñez",
+                                   "Wałęsa", "Øster", "Díaz", "Ruiz", "Mora"};
+static const char *const GIVS[] = {"José", "Ángel", "María", "Ana", "Luis", "Łukasz", "Pedro", "Eva"};
+static const char *const DATES[] = {"1980-01-01", "1990-04-23", "1975-05-05"};
+static const char *const CCS[] = {"VE", "CO"};
+
+static uint64_t rng_state = 88172645463325252ull;
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+/* One or two words of a list, joined by sep. */
+static void words(char *out, size_t cap, const char *const *v, unsigned n, const char *sep)
+{
+    unsigned a = rnd(n), b = rnd(n);
+    if (rnd(2))
+        snprintf(out, cap, "%s", v[a]);
+    else
+        snprintf(out, cap, "%s%s%s", v[a], sep, v[b]);
+}
+
+static bool ref_has_all(const char *name, const char *query)
+{
+    char *pn = NULL, *qn = NULL;
+    if (!query || !*query) return true;
+    assert_int_equal(names_normalise(query, strlen(query), &qn), 0);
+    if (name) assert_int_equal(names_normalise(name, strlen(name), &pn), 0);
+    names_tok pt[NAMES_MAX_TOKENS], qt[NAMES_MAX_TOKENS];
+    size_t np = pn ? names_tokens(pn, pt, NAMES_MAX_TOKENS) : 0;
+    size_t nq = names_tokens(qn, qt, NAMES_MAX_TOKENS);
+    bool ok = true;
+    for (size_t i = 0; i < nq && ok; i++) {
+        ok = false;
+        for (size_t j = 0; j < np && !ok; j++)
+            ok = pt[j].n == qt[i].n && !memcmp(pt[j].p, qt[i].p, qt[i].n);
+    }
+    free(pn);
+    free(qn);
+    return ok;
+}
+
+static size_t ref_search(const state *s, const char *fam, const char *giv, const char *cc,
+                         int32_t date, const st_person **out)
+{
+    size_t n = 0;
+    for (size_t i = state_count_persons(s); i-- > 0 && n < LOCATE_MAX;) {
+        const st_person *p = state_person_at(s, (uint32_t)i);
+        if (p->custody == CUST_NEVER || strcmp(p->birth_country.cc, cc) != 0) continue;
+        if (date != HB_DATE_ABSENT && p->birth_date != date) continue;
+        if (ref_has_all(p->family_names, fam) && ref_has_all(p->given_names, giv)) out[n++] = p;
+    }
+    return n;
+}
+
+static void crowd(buf *b, int n)
+{
+    buf_puts(b, FIXTURE);
+    buf_puts(b, "{\"type\":\"facility.registered\",\"at\":\"2025-03-01T08:00:00Z\",\"facility\":"
+                "\"F-BIG\",\"name\":\"Big\",\"country\":\"US\",\"kind\":\"detention_center\","
+                "\"design_capacity\":5000}\n"
+                "{\"type\":\"unit.certified\",\"at\":\"2025-03-01T08:00:00Z\",\"facility\":"
+                "\"F-BIG\",\"unit\":\"B\",\"kind\":\"dormitory\",\"capacity\":5000,"
+                "\"floor_area_m2\":20000,\"beds\":5000}\n");
+    for (int i = 0; i < n; i++) {
+        char fam[64], giv[64];
+        words(fam, sizeof fam, FAMS, 10, i % 3 ? " " : "-");
+        words(giv, sizeof giv, GIVS, 8, " ");
+        const char *cc = CCS[rnd(2)];
+        buf_printf(b,
+                   "{\"type\":\"person.registered\",\"at\":\"2025-03-03T09:00:00Z\",\"person\":"
+                   "\"P-C%d\",\"given_names\":\"%s\",\"family_names\":\"%s\",\"aliases\":[],"
+                   "\"birth_date\":\"%s\",\"birth_country\":\"%s\",\"nationalities\":[\"%s\"],"
+                   "\"identifiers\":{}}\n",
+                   i, giv, fam, DATES[rnd(3)], cc, cc);
+        if (rnd(10))
+            buf_printf(b,
+                       "{\"type\":\"custody.admitted\",\"at\":\"2025-03-03T10:00:00Z\",\"person\":"
+                       "\"P-C%d\",\"facility\":\"F-BIG\",\"unit\":\"B\",\"basis\":{\"kind\":"
+                       "\"immigration\",\"reference\":\"C-%d\",\"review_by\":\"2025-06-01\"}}\n",
+                       i, i);
+    }
+}
+
+static void index_agrees_with_scan(void **st)
+{
+    (void)st;
+    buf b = BUF_INIT;
+    crowd(&b, 1500);
+    const char *path = tu_path(tu_tmpdir(), "crowd.db");
+    ledger *l;
+    hb_err e;
+    if (ledger_open(path, STORE_CREATE, &l, &e)) fail_msg("create: %s", e.msg);
+    import_into(l, b.p, 0);
+    buf_free(&b);
+    const state *s = ledger_state(l);
+    size_t nonempty = 0;
+    for (int k = 0; k < 3000; k++) {
+        char fam[64] = "", giv[64] = "";
+        unsigned what = rnd(3); /* family only, given only, both */
+        if (what != 1) words(fam, sizeof fam, FAMS, 10, rnd(2) ? " " : "-");
+        if (what != 0) words(giv, sizeof giv, GIVS, 8, " ");
+        const char *cc = CCS[rnd(2)], *date = rnd(2) ? DATES[rnd(3)] : NULL;
+        locate_query q;
+        locate_fault f;
+        locate_result r;
+        assert_int_equal(locate_query_parse(fam, giv, cc, date, &q, &f), 0);
+        assert_int_equal(locate_search(s, &q, &r), 0);
+        const st_person *want[LOCATE_MAX];
+        size_t n = ref_search(s, fam, giv, cc, q.birth_date, want);
+        if (r.n != n) fail_msg("family \"%s\" given \"%s\" %s %s: %zu results, the scan %zu", fam,
+                               giv, cc, date ? date : "-", r.n, n);
+        for (size_t i = 0; i < n; i++)
+            assert_ptr_equal(r.hit[i].person, want[i]);
+        nonempty += n > 0;
+        locate_query_free(&q);
+    }
+    assert_true(nonempty > 1000); /* the queries do find people */
+    ledger_close(l);
+}
+
+/* Each person's token hashes are those of their normalised tokens, repeats once. */
+static void person_hashes(void **st)
+{
+    (void)st;
+    ledger *l;
+    hb_err e;
+    if (ledger_open(db_path, STORE_OPEN, &l, &e)) fail_msg("open: %s", e.msg);
+    const state *s = ledger_state(l);
+    const st_person *p = state_person(s, "P-9"); /* Łukasz Wałęsa-Øster */
+    uint32_t pi = UINT32_MAX;
+    for (uint32_t i = 0; i < state_count_persons(s); i++)
+        if (state_person_at(s, i) == p) pi = i;
+    size_t n;
+    const uint64_t *h = state_name_hashes(s, pi, &n);
+    assert_int_equal(n, 3);
+    assert_true(h[0] == names_token_hash('f', "walesa", 6));
+    assert_true(h[1] == names_token_hash('f', "oster", 5));
+    assert_true(h[2] == names_token_hash('g', "lukasz", 6));
+    assert_true(names_token_hash('g', "walesa", 6) != h[0]); /* the kind counts */
+    uint32_t count;
+    state_names_find_pair(s, "VE", "garcia", 6, "jose", 4, &count);
+    assert_int_equal(count, 3); /* P-1, P-7, P-8 */
+    state_names_find_date(s, "VE", 3652, &count); /* 1980-01-01 */
+    assert_int_equal(count, 25);
+    ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +598,8 @@ int main(void)
         cmocka_unit_test(rate_limit),
         cmocka_unit_test(ratelimit_refills),
         cmocka_unit_test(rollback_leaves_index),
+        cmocka_unit_test(index_agrees_with_scan),
+        cmocka_unit_test(person_hashes),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     buf_free(&fixture);

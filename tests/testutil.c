@@ -1,4 +1,6 @@
 #include "testutil.h"
+#include "http/app.h"
+#include "ledger/ledger.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +108,35 @@ int tu_sh(char **out, int merge, const char *fmt, ...)
 const char *tu_habeas(void)
 {
     return HB_BINARY;
+}
+
+struct http_app *tu_example_app(const char *name, int64_t *events)
+{
+    static char paths[8][4096];
+    static int next;
+    char *db = paths[next++ % 8];
+    snprintf(db, sizeof paths[0], "%s", tu_path(tu_tmpdir(), name));
+    size_t len;
+    char *text = tu_read(HB_SOURCE_DIR "/examples/minimal.jsonl", &len);
+    assert_non_null(text);
+    ledger *l;
+    hb_err err = {0};
+    assert_int_equal(ledger_open(db, STORE_CREATE, &l, &err), 0);
+    hb_errlist errs;
+    errlist_init(&errs, 5);
+    int rc = ledger_import(l, "minimal.jsonl", text, len, "test", &errs, NULL, events, &err);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msgs[i]);
+    assert_int_equal(rc, 0);
+    errlist_free(&errs);
+    ledger_close(l);
+    free(text);
+    http_config cfg;
+    http_config_default(&cfg);
+    cfg.db = db;
+    http_app *app = NULL;
+    rc = http_app_open(&cfg, &app, &err);
+    if (rc) fprintf(stderr, "http_app_open: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    return app;
 }

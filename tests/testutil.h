@@ -19,6 +19,13 @@ char *tu_read(const char *path, size_t *len);
 /* Run a shell command, capture stdout (and stderr when merge is set) into a
  * malloc'd string (*out, caller frees; may be NULL to discard). Returns exit code. */
 int tu_sh(char **out, int merge, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A new ledger file name in a fresh temp folder holding examples/minimal.jsonl,
+ * then an HTTP app opened on it (http_config_default otherwise). *events gets
+ * the number of events (may be NULL). Fails the test on error. The path lives
+ * until exit; the caller closes the app with http_app_close. */
+struct http_app;
+struct http_app *tu_example_app(const char *name, int64_t *events);
+
 /* Path of the built habeas binary. */
 const char *tu_habeas(void);
 #endif
