@@ -9,26 +9,6 @@
 #define ACCESS_PAGE_DEFAULT 100
 #define ACCESS_PAGE_MAX 1000
 
-/* A decimal query parameter in [min, max], or def when absent; -1 after a 400. */
-static int64_t int_param(http_call *c, http_resp *out, const char *name, int64_t def, int64_t min,
-                         int64_t max)
-{
-    const char *v = http_query(c->req, name);
-    if (!v) return def;
-    char *end;
-    errno = 0;
-    long long x = strtoll(v, &end, 10);
-    if (!*v || *end || errno || x < min || x > max || (*v < '0' || *v > '9')) {
-        char expected[96];
-        snprintf(expected, sizeof expected, "an integer from %lld to %lld", (long long)min,
-                 (long long)max);
-        http_problem(out, 400, "invalid-parameter", "Invalid query parameter", name, expected,
-                     "%s=\"%.40s\" is not %s", name, v, expected);
-        return -1;
-    }
-    return x;
-}
-
 static json_t *entry_json(const store_access *a)
 {
     return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "at", a->at,
@@ -51,10 +31,10 @@ static int page_json(http_resp *out, const store_access *v, size_t n, int64_t fr
 
 int api_access_log(http_call *c, http_resp *out)
 {
-    int64_t from = int_param(c, out, "from", 1, 1, INT64_MAX / 2);
-    if (from < 0) return 0;
-    int64_t limit = int_param(c, out, "limit", ACCESS_PAGE_DEFAULT, 1, ACCESS_PAGE_MAX);
-    if (limit < 0) return 0;
+    int64_t from, limit;
+    if (http_query_int(c->req, out, "from", 1, 1, INT64_MAX / 2, &from) ||
+        http_query_int(c->req, out, "limit", ACCESS_PAGE_DEFAULT, 1, ACCESS_PAGE_MAX, &limit))
+        return 0;
     store_access *v;
     size_t n;
     hb_err err = {0};

@@ -215,28 +215,6 @@ int api_events_post(http_call *c, http_resp *out)
 
 /* ------------------------------------------------------------------ GET */
 
-/* A query parameter as an integer in [min, max], or def when absent. 0, or a 400
- * problem naming the parameter. */
-static int int_param(const http_call *c, http_resp *out, const char *name, int64_t def, int64_t min,
-                     int64_t max, int64_t *v)
-{
-    const char *s = http_query(c->req, name);
-    *v = def;
-    if (!s) return 0;
-    char *end;
-    long long x = strtoll(s, &end, 10);
-    if (*s >= '0' && *s <= '9' && !*end && x >= min && x <= max) {
-        *v = x;
-        return 0;
-    }
-    char expected[96];
-    snprintf(expected, sizeof expected, "an integer from %lld to %lld", (long long)min,
-             (long long)max);
-    http_problem(out, 400, "invalid-parameter", "Invalid parameter", name, expected,
-                 "%s: expected %s, found \"%s\"", name, expected, s);
-    return -1;
-}
-
 typedef struct {
     json_t *records;
     buf line;
@@ -270,8 +248,8 @@ static int read_records(http_app *app, int64_t from, int64_t n, json_t *records,
 int api_events_get(http_call *c, http_resp *out)
 {
     int64_t from, limit;
-    if (int_param(c, out, "from", 1, 1, INT64_MAX / 2, &from) ||
-        int_param(c, out, "limit", EVENTS_DEFAULT_LIMIT, 1, EVENTS_MAX_LIMIT, &limit))
+    if (http_query_int(c->req, out, "from", 1, 1, INT64_MAX / 2, &from) ||
+        http_query_int(c->req, out, "limit", EVENTS_DEFAULT_LIMIT, 1, EVENTS_MAX_LIMIT, &limit))
         return 0;
     json_t *records = json_array();
     if (!records) return HB_EINTERNAL;

@@ -30,24 +30,6 @@ static int not_found(http_resp *out, const char *what, const char *id)
                         id);
 }
 
-/* ?limit= : history entries (0 = all), default 50. 0 or a 400 problem set. */
-static int history_limit(const http_call *c, http_resp *out, int64_t *limit)
-{
-    const char *s = http_query(c->req, "limit");
-    *limit = HISTORY_DEFAULT_LIMIT;
-    if (!s) return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*s >= '0' && *s <= '9' && !*end && v <= HISTORY_MAX_LIMIT) {
-        *limit = v;
-        return 0;
-    }
-    http_problem(out, 400, "invalid-parameter", "Invalid parameter", "limit",
-                 "an integer from 0 (all) to 100000",
-                 "limit: expected an integer from 0 (all) to 100000, found \"%s\"", s);
-    return -1;
-}
-
 /* The JSON made by a view, or the 500 for why it is not there. */
 static int view_out(http_resp *out, json_t *j, const hb_err *err)
 {
@@ -80,7 +62,8 @@ static json_t *entity_view(http_app *app, entity k, const char *id, int64_t limi
 static int entity_get(http_call *c, http_resp *out, entity k)
 {
     int64_t limit;
-    if (history_limit(c, out, &limit)) return 0;
+    if (http_query_int(c->req, out, "limit", HISTORY_DEFAULT_LIMIT, 0, HISTORY_MAX_LIMIT, &limit))
+        return 0; /* ?limit= : history entries, 0 for all */
     const char *id = c->params[0];
     bool found;
     hb_err err = {0};

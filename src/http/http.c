@@ -1,5 +1,6 @@
 /* http: roles, query lookup, responses and problem details. */
 #include "http/http.h"
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,27 @@ const char *http_query(const http_req *r, const char *name)
     for (size_t i = 0; i < r->n_query; i++)
         if (!strcmp(r->query[i].name, name)) return r->query[i].value;
     return NULL;
+}
+
+int http_query_int(const http_req *r, http_resp *out, const char *name, int64_t def, int64_t min,
+                   int64_t max, int64_t *v)
+{
+    const char *s = http_query(r, name);
+    *v = def;
+    if (!s) return 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (*s >= '0' && *s <= '9' && !*end && !errno && x >= min && x <= max) {
+        *v = x;
+        return 0;
+    }
+    char expected[96];
+    snprintf(expected, sizeof expected, "an integer from %lld to %lld", (long long)min,
+             (long long)max);
+    http_problem(out, 400, "invalid-parameter", "Invalid parameter", name, expected,
+                 "%s: expected %s, found \"%.40s\"", name, expected, s);
+    return -1;
 }
 
 void http_resp_init(http_resp *r)

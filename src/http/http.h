@@ -49,8 +49,14 @@ typedef struct {
 /* The first value of a query parameter, or NULL. */
 const char *http_query(const http_req *r, const char *name);
 
+/* A decimal query parameter in [min, max] into *v, def when absent. 0, or -1
+ * after setting a 400 "invalid-parameter" problem naming it on out. */
+struct http_resp;
+int http_query_int(const http_req *r, struct http_resp *out, const char *name, int64_t def,
+                   int64_t min, int64_t max, int64_t *v);
+
 #define HTTP_ALLOW_MAX 64
-typedef struct {
+typedef struct http_resp {
     int status;                 /* 0 until set */
     const char *content_type;   /* static string */
     buf body;                   /* owned: http_resp_free */
