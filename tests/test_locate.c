@@ -2,7 +2,9 @@
  * temporary ledger. Matching (accents, case, one or both family names, given
  * names in any order, birth date), exclusions, at most 20 results, every error,
  * the disclosure limit (every result has exactly the listed fields), statuses,
- * the rate limit, and that a refused import leaves the name index as it was. */
+ * the rate limit, that a refused import leaves the name index as it was, and
+ * that the index (words, pairs, birth dates, word hashes) finds exactly what a
+ * plain scan of every person finds. */
 #include "testutil.h"
 #include <jansson.h>
 #include <stdarg.h>
@@ -396,6 +398,46 @@ static uint32_t key_count(const state *s, const char *kind_tok)
     return n;
 }
 
+static void reg(buf *b, const char *id, const char *given, const char *family)
+{
+    buf_printf(b,
+               "{\"type\":\"person.registered\",\"at\":\"2025-03-03T09:00:00Z\",\"person\":"
+               "\"%s\",\"given_names\":\"%s\",\"family_names\":\"%s\",\"aliases\":[],"
+               "\"birth_date\":\"1979-08-08\",\"birth_country\":\"VE\",\"nationalities\":"
+               "[\"VE\"],\"identifiers\":{}}\n",
+               id, given, family);
+}
+
+/* A refused batch of several registrations gives back every person's run of
+ * hashes: the next batch's persons find their own, not the refused ones'. */
+static void rollback_gives_back_hashes(void **st)
+{
+    (void)st;
+    const char *path = tu_path(tu_tmpdir(), "rbh.db");
+    ledger *l;
+    hb_err e;
+    if (ledger_open(path, STORE_CREATE, &l, &e)) fail_msg("create: %s", e.msg);
+    buf b = BUF_INIT;
+    reg(&b, "P-A", "Uno Dos Tres", "Cuatro Cinco");
+    reg(&b, "P-B", "Seis", "Siete");
+    buf_puts(&b, "{\"type\":\"custody.released\",\"at\":\"2025-03-03T10:00:00Z\","
+                 "\"person\":\"P-NONE\",\"reason\":\"x\",\"released_to\":\"x\"}\n");
+    import_into(l, b.p, HB_EINPUT);
+    buf_clear(&b);
+    reg(&b, "P-C", "Ocho", "Nueve");
+    reg(&b, "P-D", "Diez", "Once");
+    import_into(l, b.p, 0);
+    buf_free(&b);
+    const state *s = ledger_state(l);
+    assert_int_equal(state_count_persons(s), 2);
+    size_t n;
+    const uint64_t *h = state_name_hashes(s, 1, &n);
+    assert_int_equal(n, 2);
+    assert_true(h[0] == names_token_hash('f', "once", 4));
+    assert_true(h[1] == names_token_hash('g', "diez", 4));
+    ledger_close(l);
+}
+
 /* In the live state (no reopen): a refused batch whose first line registered a
  * person leaves no trace in the index, and a later batch reuses what it gave back. */
 static void rollback_leaves_index(void **st)
@@ -413,6 +455,14 @@ static void rollback_leaves_index(void **st)
     assert_int_equal(key_count(s, "fzapata"), 0);
     assert_int_equal(key_count(s, "gemiliano"), 0);
     assert_int_equal(key_count(s, "fgarcia"), 6);
+    uint32_t n;
+    state_names_find_pair(s, "VE", "zapata", 6, "emiliano", 8, &n);
+    assert_int_equal(n, 0);
+    state_names_find_date(s, "VE", 3506, &n); /* 1979-08-08 */
+    assert_int_equal(n, 0);
+    size_t nh, persons = state_count_persons(s);
+    state_name_hashes(s, (uint32_t)persons, &nh);
+    assert_int_equal(nh, 0); /* the refused person's hashes are gone */
     locate_query q;
     locate_fault f;
     locate_result r;
@@ -425,6 +475,16 @@ static void rollback_leaves_index(void **st)
     assert_int_equal(key_count(s, "fyanez"), 1);
     assert_int_equal(key_count(s, "gximena"), 1);
     assert_int_equal(key_count(s, "fgarcia"), 7);
+    state_names_find_pair(s, "VE", "garcia", 6, "ximena", 6, &n);
+    assert_int_equal(n, 1);
+    state_names_find_date(s, "VE", 3506, &n);
+    assert_int_equal(n, 1);
+    /* The new person's hashes start where the refused one's did. */
+    const uint64_t *h = state_name_hashes(s, (uint32_t)persons, &nh);
+    assert_int_equal(nh, 3);
+    assert_true(h[0] == names_token_hash('f', "yanez", 5));
+    assert_true(h[1] == names_token_hash('f', "garcia", 6));
+    assert_true(h[2] == names_token_hash('g', "ximena", 6));
     assert_int_equal(locate_search(s, &q, &r), 0);
     assert_int_equal(r.n, 5); /* Yáñez García was never held */
     locate_query_free(&q);
@@ -439,8 +499,9 @@ static void rollback_leaves_index(void **st)
  * but wrong, and a hash check that accepts or refuses wrongly. */
 
 static const char *const FAMS[] = {"García", "Garcia", "Pérez", "López", "Núñez",
-                                   "Wałęsa", "Øster", "Díaz", "Ruiz", "Mora"};
-static const char *const GIVS[] = {"José", "Ángel", "María", "Ana", "Luis", "Łukasz", "Pedro", "Eva"};
+                                   "Wałęsa", "Øster",  "Díaz",  "Ruiz",  "Mora"};
+static const char *const GIVS[] = {"José", "Ángel",  "María", "Ana",
+                                   "Luis", "Łukasz", "Pedro", "Eva"};
 static const char *const DATES[] = {"1980-01-01", "1990-04-23", "1975-05-05"};
 static const char *const CCS[] = {"VE", "CO"};
 
@@ -551,8 +612,9 @@ static void index_agrees_with_scan(void **st)
         assert_int_equal(locate_search(s, &q, &r), 0);
         const st_person *want[LOCATE_MAX];
         size_t n = ref_search(s, fam, giv, cc, q.birth_date, want);
-        if (r.n != n) fail_msg("family \"%s\" given \"%s\" %s %s: %zu results, the scan %zu", fam,
-                               giv, cc, date ? date : "-", r.n, n);
+        if (r.n != n)
+            fail_msg("family \"%s\" given \"%s\" %s %s: %zu results, the scan %zu", fam, giv, cc,
+                     date ? date : "-", r.n, n);
         for (size_t i = 0; i < n; i++)
             assert_ptr_equal(r.hit[i].person, want[i]);
         nonempty += n > 0;
@@ -583,7 +645,7 @@ static void person_hashes(void **st)
     assert_true(names_token_hash('g', "walesa", 6) != h[0]); /* the kind counts */
     uint32_t count;
     state_names_find_pair(s, "VE", "garcia", 6, "jose", 4, &count);
-    assert_int_equal(count, 3); /* P-1, P-7, P-8 */
+    assert_int_equal(count, 3);                   /* P-1, P-7, P-8 */
     state_names_find_date(s, "VE", 3652, &count); /* 1980-01-01 */
     assert_int_equal(count, 25);
     ledger_close(l);
@@ -598,6 +660,7 @@ int main(void)
         cmocka_unit_test(rate_limit),
         cmocka_unit_test(ratelimit_refills),
         cmocka_unit_test(rollback_leaves_index),
+        cmocka_unit_test(rollback_gives_back_hashes),
         cmocka_unit_test(index_agrees_with_scan),
         cmocka_unit_test(person_hashes),
     };

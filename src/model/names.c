@@ -140,3 +140,11 @@ uint32_t names_bloom(char kind, const char *tok, size_t n)
     h ^= h >> 32;
     return (1u << (h & 31)) | (1u << ((h >> 8) & 31));
 }
+
+uint64_t names_token_hash(char kind, const char *tok, size_t n)
+{
+    uint64_t h = map_hash(tok, n) + (uint64_t)(unsigned char)kind * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 31;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}

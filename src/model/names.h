@@ -32,4 +32,9 @@ size_t names_tokens(const char *norm, names_tok *out, size_t max);
  * ('g') tokens. A person's filter ORs the bits of all their tokens, so a query
  * whose bits are not all in it cannot match. */
 uint32_t names_bloom(char kind, const char *tok, size_t n);
+
+/* A 64-bit hash of (kind, token), to compare tokens without their text: two
+ * different tokens share one with odds of about 2^-64 a comparison, which the
+ * locator accepts (docs/locate.md). */
+uint64_t names_token_hash(char kind, const char *tok, size_t n);
 #endif

@@ -87,28 +87,6 @@ void locate_query_free(locate_query *q)
     q->family_norm = q->given_norm = NULL;
 }
 
-/* Every query token is among the person's tokens of that kind. */
-static int has_all(const char *name, const names_tok *want, size_t n_want, bool *ok)
-{
-    *ok = n_want == 0;
-    if (*ok) return 0;
-    char *norm = NULL;
-    int rc = name ? names_normalise(name, strlen(name), &norm) : 0;
-    if (rc) return rc == HB_EINPUT ? 0 : rc;
-    names_tok t[NAMES_MAX_TOKENS];
-    size_t n = norm ? names_tokens(norm, t, NAMES_MAX_TOKENS) : 0;
-    size_t found = 0;
-    for (size_t i = 0; i < n_want; i++)
-        for (size_t j = 0; j < n; j++)
-            if (t[j].n == want[i].n && !memcmp(t[j].p, want[i].p, t[j].n)) {
-                found++;
-                break;
-            }
-    *ok = found == n_want;
-    free(norm);
-    return 0;
-}
-
 /* The facility whose history holds seq: where a released or dead person was
  * last held (release and death go into the history of the facility left). */
 static const st_facility *facility_with(const state *s, int64_t seq)
@@ -163,56 +141,111 @@ static void describe(const state *s, const st_person *p, locate_hit *h)
     }
 }
 
+/* The query reduced to what a candidate is checked against: token hashes and
+ * the bloom bits they need. */
 typedef struct {
-    char kind;
-    const names_tok *t;
-} qtok;
+    uint64_t h[2 * LOCATE_MAX_TOKENS];
+    size_t n;
+    uint32_t bloom;
+} qhashes;
 
-/* The query token with the fewest persons under it: the chain to walk. */
-static uint32_t rarest(const state *s, const locate_query *q, uint32_t *bloom)
+static void hash_query(const locate_query *q, qhashes *qh)
 {
-    qtok all[2 * LOCATE_MAX_TOKENS];
-    size_t n = 0;
-    for (size_t i = 0; i < q->n_family; i++)
-        all[n++] = (qtok){'f', &q->family[i]};
-    for (size_t i = 0; i < q->n_given; i++)
-        all[n++] = (qtok){'g', &q->given[i]};
-    uint32_t best = ST_NONE, best_count = UINT32_MAX;
-    *bloom = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t count;
-        uint32_t head =
-            state_names_find(s, q->birth_country, all[i].kind, all[i].t->p, all[i].t->n, &count);
-        if (!count) return ST_NONE;
-        *bloom |= names_bloom(all[i].kind, all[i].t->p, all[i].t->n);
-        if (count < best_count) best = head, best_count = count;
+    qh->n = 0;
+    qh->bloom = 0;
+    for (size_t i = 0; i < q->n_family; i++) {
+        qh->h[qh->n++] = names_token_hash('f', q->family[i].p, q->family[i].n);
+        qh->bloom |= names_bloom('f', q->family[i].p, q->family[i].n);
+    }
+    for (size_t i = 0; i < q->n_given; i++) {
+        qh->h[qh->n++] = names_token_hash('g', q->given[i].p, q->given[i].n);
+        qh->bloom |= names_bloom('g', q->given[i].p, q->given[i].n);
+    }
+}
+
+typedef struct {
+    uint32_t head, count;
+} chain;
+
+/* A chain this short costs less to walk than looking up another key (two cache
+ * misses each), so the search stops looking there. */
+#define CHAIN_SHORT 8
+
+/* Keeps the shorter chain; false once there is no point looking further: a key
+ * has no one (nobody can match), or the chain is already short. */
+static bool take(chain *best, uint32_t head, uint32_t count)
+{
+    if (count < best->count) *best = (chain){head, count};
+    return best->count > CHAIN_SHORT;
+}
+
+/* The shortest chain among the keys the query can use, the most selective
+ * kinds first: the birth date, each (family, given) pair, each token. Every key
+ * lists everyone who has it, so any one of them holds all the matches. count 0:
+ * no match. */
+static chain shortest(const state *s, const locate_query *q)
+{
+    chain best = {ST_NONE, UINT32_MAX};
+    const char *cc = q->birth_country;
+    uint32_t head, n;
+    bool any = true;
+    if (q->birth_date != HB_DATE_ABSENT) {
+        head = state_names_find_date(s, cc, q->birth_date, &n);
+        any = take(&best, head, n);
+    }
+    for (size_t i = 0; any && i < q->n_family; i++)
+        for (size_t j = 0; any && j < q->n_given; j++) {
+            head = state_names_find_pair(s, cc, q->family[i].p, q->family[i].n, q->given[j].p,
+                                         q->given[j].n, &n);
+            any = take(&best, head, n);
+        }
+    for (size_t i = 0; any && i < q->n_family; i++) {
+        head = state_names_find(s, cc, 'f', q->family[i].p, q->family[i].n, &n);
+        any = take(&best, head, n);
+    }
+    for (size_t i = 0; any && i < q->n_given; i++) {
+        head = state_names_find(s, cc, 'g', q->given[i].p, q->given[i].n, &n);
+        any = take(&best, head, n);
     }
     return best;
 }
 
-static int matches(const locate_query *q, const st_person *p, bool *ok)
+/* Every query token is among the person's (kind included in the hash). */
+static bool has_all(const state *s, uint32_t pi, const qhashes *qh)
 {
-    *ok = false;
-    if (p->custody == CUST_NEVER) return 0;
-    if (q->birth_date != HB_DATE_ABSENT && p->birth_date != q->birth_date) return 0;
-    int rc = has_all(p->family_names, q->family, q->n_family, ok);
-    if (!rc && *ok) rc = has_all(p->given_names, q->given, q->n_given, ok);
-    return rc;
+    size_t n;
+    const uint64_t *h = state_name_hashes(s, pi, &n);
+    for (size_t i = 0; i < qh->n; i++) {
+        size_t j = 0;
+        while (j < n && h[j] != qh->h[i])
+            j++;
+        if (j == n) return false;
+    }
+    return true;
+}
+
+/* The birth country is checked again because keys are hashes: a chain may (very
+ * rarely) hold persons filed under another key. */
+static bool matches(const state *s, const locate_query *q, const qhashes *qh, uint32_t pi)
+{
+    const st_person *p = state_person_at(s, pi);
+    if (p->custody == CUST_NEVER) return false;
+    if (q->birth_date != HB_DATE_ABSENT && p->birth_date != q->birth_date) return false;
+    if (memcmp(p->birth_country.cc, q->birth_country, 2) != 0) return false;
+    return has_all(s, pi, qh);
 }
 
 int locate_search(const state *s, const locate_query *q, locate_result *out)
 {
     out->n = 0;
-    uint32_t mask;
-    for (uint32_t i = rarest(s, q, &mask); i != ST_NONE && out->n < LOCATE_MAX;) {
+    qhashes qh;
+    hash_query(q, &qh);
+    chain c = shortest(s, q);
+    for (uint32_t i = c.count ? c.head : ST_NONE; i != ST_NONE && out->n < LOCATE_MAX;) {
         const st_name_post *pp = state_name_post(s, i);
         i = pp->next;
-        if ((pp->bloom & mask) != mask) continue;
-        const st_person *p = state_person_at(s, pp->person);
-        bool ok;
-        int rc = matches(q, p, &ok);
-        if (rc) return rc;
-        if (ok) describe(s, p, &out->hit[out->n++]);
+        if ((pp->bloom & qh.bloom) != qh.bloom || !matches(s, q, &qh, pp->person)) continue;
+        describe(s, state_person_at(s, pp->person), &out->hit[out->n++]);
     }
     return 0;
 }

@@ -9,7 +9,14 @@
 #include "model/names.h"
 #include "state/state_internal.h"
 
-#define KEY_MAX (3 + ST_NAME_TOKEN_MAX)
+/* st_vec_room, first elements at 64. */
+static int room(state *s, void **v, uint32_t n, uint32_t *cap, size_t elem)
+{
+    return st_vec_room(s, v, n, cap, elem, 64);
+}
+
+/* "CC" kind family-token NUL given-token, the longest key (a pair). */
+#define KEY_MAX (4 + 2 * ST_NAME_TOKEN_MAX)
 
 static size_t make_key(char out[KEY_MAX], const char cc[3], char kind, const char *tok, size_t n)
 {
@@ -28,6 +35,8 @@ static void save_lengths(state *s)
     s->names_mark = s->n_name_keys;
     st_save(s, &s->n_name_keys, sizeof s->n_name_keys);
     st_save(s, &s->n_name_posts, sizeof s->n_name_posts);
+    st_save(s, &s->n_name_hashes, sizeof s->n_name_hashes);
+    st_save(s, &s->n_name_offs, sizeof s->n_name_offs);
 }
 
 static bool live(const state *s, const st_name_slot *sl, uint64_t h)
@@ -90,8 +99,7 @@ static uint32_t key_for(state *s, const char *k, size_t kn)
                          sizeof(st_name_key));
         return ki;
     }
-    if (st_vec_room(s, (void **)&s->name_keys, s->n_name_keys, &s->cap_name_keys,
-                    sizeof(st_name_key), 64))
+    if (room(s, (void **)&s->name_keys, s->n_name_keys, &s->cap_name_keys, sizeof(st_name_key)))
         return ST_NONE;
     ki = s->n_name_keys++;
     s->name_keys[ki] = (st_name_key){h, ST_NONE, 0};
@@ -100,20 +108,39 @@ static uint32_t key_for(state *s, const char *k, size_t kn)
     return ki;
 }
 
-static int post(state *s, uint32_t pi, const char cc[3], char kind, names_tok t, uint32_t bloom)
+static int post_key(state *s, uint32_t pi, const char *k, size_t kn, uint32_t bloom)
 {
-    char k[KEY_MAX];
-    size_t kn = make_key(k, cc, kind, t.p, t.n);
     uint32_t ki = key_for(s, k, kn);
     if (ki == ST_NONE) return HB_EINTERNAL;
-    if (st_vec_room(s, (void **)&s->name_posts, s->n_name_posts, &s->cap_name_posts,
-                    sizeof(st_name_post), 64))
+    if (room(s, (void **)&s->name_posts, s->n_name_posts, &s->cap_name_posts, sizeof(st_name_post)))
         return HB_EINTERNAL;
     st_name_key *key = &s->name_keys[ki];
     s->name_posts[s->n_name_posts] = (st_name_post){pi, key->head, bloom};
     key->head = s->n_name_posts++;
     key->count++;
     return 0;
+}
+
+static int post(state *s, uint32_t pi, const char cc[3], char kind, names_tok t, uint32_t bloom)
+{
+    char k[KEY_MAX];
+    return post_key(s, pi, k, make_key(k, cc, kind, t.p, t.n), bloom);
+}
+
+static size_t pair_key(char out[KEY_MAX], const char cc[3], const char *f, size_t fn, const char *g,
+                       size_t gn)
+{
+    size_t n = make_key(out, cc, 'p', f, fn);
+    out[n++] = '\0'; /* no token holds one, so the split is unambiguous */
+    memcpy(out + n, g, gn);
+    return n + gn;
+}
+
+static size_t date_key(char out[KEY_MAX], const char cc[3], int32_t date)
+{
+    size_t n = make_key(out, cc, 'd', "", 0);
+    memcpy(out + n, &date, sizeof date);
+    return n + sizeof date;
 }
 
 typedef struct {
@@ -148,21 +175,61 @@ static uint32_t bloom_of(const tokens *t, char kind)
     return b;
 }
 
+static int push_hashes(state *s, const tokens *t, char kind)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (room(s, (void **)&s->name_hashes, s->n_name_hashes, &s->cap_name_hashes,
+                 sizeof(uint64_t)))
+            return HB_EINTERNAL;
+        s->name_hashes[s->n_name_hashes++] = names_token_hash(kind, t->t[i].p, t->t[i].n);
+    }
+    return 0;
+}
+
+/* Person pi's run of hashes starts here; persons before pi without one (none in
+ * practice: every registration comes here) get an empty run. */
+static int start_run(state *s, uint32_t pi)
+{
+    while (s->n_name_offs <= pi) {
+        if (room(s, (void **)&s->name_offs, s->n_name_offs, &s->cap_name_offs, sizeof(uint32_t)))
+            return HB_EINTERNAL;
+        s->name_offs[s->n_name_offs++] = s->n_name_hashes;
+    }
+    return 0;
+}
+
+static int post_all(state *s, uint32_t pi, const st_person *p, const tokens *fam, const tokens *giv)
+{
+    const char *cc = p->birth_country.cc;
+    uint32_t bloom = bloom_of(fam, 'f') | bloom_of(giv, 'g');
+    char k[KEY_MAX];
+    int rc = 0;
+    for (size_t i = 0; i < fam->n && !rc; i++)
+        rc = post(s, pi, cc, 'f', fam->t[i], bloom);
+    for (size_t i = 0; i < giv->n && !rc; i++)
+        rc = post(s, pi, cc, 'g', giv->t[i], bloom);
+    for (size_t i = 0; i < fam->n && !rc; i++)
+        for (size_t j = 0; j < giv->n && !rc; j++)
+            rc = post_key(s, pi, k,
+                          pair_key(k, cc, fam->t[i].p, fam->t[i].n, giv->t[j].p, giv->t[j].n),
+                          bloom);
+    if (!rc && p->birth_date != HB_DATE_ABSENT)
+        rc = post_key(s, pi, k, date_key(k, cc, p->birth_date), bloom);
+    return rc;
+}
+
 int st_names_add(state *s, uint32_t pi)
 {
     const st_person *p = st_person_mut(s, pi);
-    if (!p->birth_country.cc[0]) return 0;
+    save_lengths(s);
+    int rc = start_run(s, pi);
+    if (rc || !p->birth_country.cc[0]) return rc;
     tokens fam = {0}, giv = {0};
-    int rc = tokenise(p->family_names, &fam);
+    rc = tokenise(p->family_names, &fam);
     if (!rc) rc = tokenise(p->given_names, &giv);
-    if (!rc && (fam.n || giv.n)) {
-        save_lengths(s);
-        uint32_t bloom = bloom_of(&fam, 'f') | bloom_of(&giv, 'g');
-        for (size_t i = 0; i < fam.n && !rc; i++)
-            rc = post(s, pi, p->birth_country.cc, 'f', fam.t[i], bloom);
-        for (size_t i = 0; i < giv.n && !rc; i++)
-            rc = post(s, pi, p->birth_country.cc, 'g', giv.t[i], bloom);
-    }
+    if (!rc) rc = push_hashes(s, &fam, 'f');
+    if (!rc) rc = push_hashes(s, &giv, 'g');
+    if (!rc && (fam.n || giv.n)) rc = post_all(s, pi, p, &fam, &giv);
     free(fam.norm);
     free(giv.norm);
     return rc;
@@ -172,6 +239,8 @@ void st_names_free(state *s)
 {
     st_vec_free(s, s->name_keys, s->cap_name_keys, sizeof(st_name_key));
     st_vec_free(s, s->name_posts, s->cap_name_posts, sizeof(st_name_post));
+    st_vec_free(s, s->name_hashes, s->cap_name_hashes, sizeof(uint64_t));
+    st_vec_free(s, s->name_offs, s->cap_name_offs, sizeof(uint32_t));
     free(s->name_slots);
 }
 
@@ -180,17 +249,49 @@ size_t st_names_bytes(const state *s)
     return s->cap_name_slots * sizeof(st_name_slot);
 }
 
-uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
-                          uint32_t *count)
+static uint32_t find_key(const state *s, const char *k, size_t kn, uint32_t *count)
 {
     *count = 0;
-    char k[KEY_MAX];
-    if (n > ST_NAME_TOKEN_MAX || !s->cap_name_slots) return ST_NONE;
+    if (!s->cap_name_slots) return ST_NONE;
     size_t slot;
-    uint32_t ki = probe(s, map_hash(k, make_key(k, cc, kind, tok, n)), &slot);
+    uint32_t ki = probe(s, map_hash(k, kn), &slot);
     if (ki == ST_NONE) return ST_NONE;
     *count = s->name_keys[ki].count;
     return s->name_keys[ki].head;
+}
+
+uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
+                          uint32_t *count)
+{
+    char k[KEY_MAX];
+    *count = 0;
+    if (n > ST_NAME_TOKEN_MAX) return ST_NONE;
+    return find_key(s, k, make_key(k, cc, kind, tok, n), count);
+}
+
+uint32_t state_names_find_pair(const state *s, const char cc[3], const char *fam, size_t fn,
+                               const char *giv, size_t gn, uint32_t *count)
+{
+    char k[KEY_MAX];
+    *count = 0;
+    if (fn > ST_NAME_TOKEN_MAX || gn > ST_NAME_TOKEN_MAX) return ST_NONE;
+    return find_key(s, k, pair_key(k, cc, fam, fn, giv, gn), count);
+}
+
+uint32_t state_names_find_date(const state *s, const char cc[3], int32_t birth_date,
+                               uint32_t *count)
+{
+    char k[KEY_MAX];
+    return find_key(s, k, date_key(k, cc, birth_date), count);
+}
+
+const uint64_t *state_name_hashes(const state *s, uint32_t pi, size_t *n)
+{
+    *n = 0;
+    if (pi >= s->n_name_offs) return NULL;
+    uint32_t end = pi + 1 < s->n_name_offs ? s->name_offs[pi + 1] : s->n_name_hashes;
+    *n = end - s->name_offs[pi];
+    return s->name_hashes + s->name_offs[pi];
 }
 
 const st_name_post *state_name_post(const state *s, uint32_t i)

@@ -235,10 +235,13 @@ int64_t state_agreement_person_days(const st_agreement *a, int32_t today);
  * filed under each token of their family names (kind 'f') and of their given
  * names (kind 'g'), normalised by model/names.h, by birth country. It follows
  * apply and rollback. Aliases are not filed (the state keeps none). A token
- * longer than ST_NAME_TOKEN_MAX bytes is not filed. Cost: docs/state.md. */
+ * longer than ST_NAME_TOKEN_MAX bytes is not filed. Each person is also filed
+ * under every (family token, given token) pair (kind 'p') and under their birth
+ * date (kind 'd'), so that a full query walks a short chain. Cost: docs/state.md. */
 #define ST_NAME_TOKEN_MAX 200
 typedef struct {
-    uint64_t hash;        /* of "CC" kind token (the token itself is not kept) */
+    uint64_t hash;        /* of "CC" kind token, "CC" 'p' family NUL given, or "CC" 'd' date
+                           * (the text itself is not kept) */
     uint32_t head, count; /* the newest posting, or ST_NONE; how many */
 } st_name_key;
 typedef struct {
@@ -257,6 +260,16 @@ typedef struct {
 uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
                           uint32_t *count);
 const st_name_post *state_name_post(const state *s, uint32_t i);
+/* The same for the more selective keys: a (family token, given token) pair
+ * (every pair of the person's tokens is filed), and the birth date. */
+uint32_t state_names_find_pair(const state *s, const char cc[3], const char *fam, size_t fn,
+                               const char *giv, size_t gn, uint32_t *count);
+uint32_t state_names_find_date(const state *s, const char cc[3], int32_t birth_date,
+                               uint32_t *count);
+/* Person pi's token hashes (names_token_hash of each family token with kind 'f'
+ * and each given token with 'g', repeats once) and their number in *n; points
+ * into the state, valid until the next change. */
+const uint64_t *state_name_hashes(const state *s, uint32_t pi, size_t *n);
 
 /* The seq of the last event applied (0 for an empty log). */
 int64_t state_last_seq(const state *s);

@@ -104,6 +104,14 @@ struct state {
     st_name_key *name_keys;              /* by key index */
     st_name_post *name_posts;
     uint32_t n_name_keys, cap_name_keys, n_name_posts, cap_name_posts;
+    /* Per person, the 64-bit hashes of their normalised tokens (names_token_hash:
+     * family with kind 'f', given with 'g'), so the locator checks a candidate
+     * without normalising their names again. Person pi's run is name_hashes
+     * [name_offs[pi], name_offs[pi + 1] or n_name_hashes): registrations come in
+     * person order, so a run ends where the next begins. Undone by length. */
+    uint64_t *name_hashes;
+    uint32_t *name_offs; /* by person index */
+    uint32_t n_name_hashes, cap_name_hashes, n_name_offs, cap_name_offs;
     uint32_t names_txn;  /* txn_id whose lengths are saved */
     uint32_t names_mark; /* n_name_keys at that transaction's first registration */
 };
