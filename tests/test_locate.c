@@ -491,6 +491,84 @@ static void rollback_leaves_index(void **st)
     ledger_close(l);
 }
 
+static uint32_t key_of(const state *s, const char *kind_tok, uint32_t *n)
+{
+    return state_names_find(s, "VE", kind_tok[0], kind_tok + 1, strlen(kind_tok + 1), n);
+}
+
+static uint32_t index_of(const state *s, const char *id)
+{
+    const st_person *p = state_person(s, id);
+    for (uint32_t i = 0; i < state_count_persons(s); i++)
+        if (state_person_at(s, i) == p) return i;
+    fail_msg("no person %s", id);
+    return ST_NONE;
+}
+
+/* A key of one person keeps that person and no list; the second person makes
+ * the list (the first moves into it, with their real filter). A refused batch
+ * that made a list, or grew one, gives back only the counts: the key is again
+ * a key of one, and the next batch reuses the list with nothing of the
+ * refused persons left in it. */
+static void lists_follow_rollback(void **st)
+{
+    (void)st;
+    const char *path = tu_path(tu_tmpdir(), "lists.db");
+    ledger *l;
+    hb_err e;
+    if (ledger_open(path, STORE_CREATE, &l, &e)) fail_msg("create: %s", e.msg);
+    buf b = BUF_INIT;
+    reg(&b, "P-A", "Uno", "Raro");
+    reg(&b, "P-B", "Dos", "Comun");
+    reg(&b, "P-C", "Tres", "Comun");
+    import_into(l, b.p, 0);
+    const state *s = ledger_state(l);
+    uint32_t n, a = index_of(s, "P-A"), c = index_of(s, "P-C");
+    st_name_post one;
+    const st_name_post *v = state_name_posts(s, key_of(s, "fraro", &n), &one);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(v, &one);
+    assert_int_equal(v[0].person, a);
+    assert_int_equal(v[0].bloom, UINT32_MAX);
+    v = state_name_posts(s, key_of(s, "fcomun", &n), &one);
+    assert_int_equal(n, 2);
+    assert_ptr_not_equal(v, &one);
+    assert_int_equal(v[0].person, index_of(s, "P-B"));
+    assert_int_equal(v[1].person, c);
+    assert_int_equal(v[1].bloom, state_name_bloom(names_token_hash('f', "comun", 5)) |
+                                     state_name_bloom(names_token_hash('g', "tres", 4)));
+    buf_clear(&b);
+    reg(&b, "P-D", "Cuatro", "Raro");
+    reg(&b, "P-E", "Cinco", "Comun");
+    buf_puts(&b, "{\"type\":\"custody.released\",\"at\":\"2025-03-03T10:00:00Z\","
+                 "\"person\":\"P-NONE\",\"reason\":\"x\",\"released_to\":\"x\"}\n");
+    import_into(l, b.p, HB_EINPUT);
+    s = ledger_state(l);
+    v = state_name_posts(s, key_of(s, "fraro", &n), &one);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(v, &one);
+    assert_int_equal(v[0].person, a);
+    v = state_name_posts(s, key_of(s, "fcomun", &n), &one);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].person, c);
+    key_of(s, "gcuatro", &n);
+    assert_int_equal(n, 0);
+    buf_clear(&b);
+    reg(&b, "P-F", "Seis", "Raro");
+    import_into(l, b.p, 0);
+    buf_free(&b);
+    s = ledger_state(l);
+    uint32_t f = index_of(s, "P-F");
+    assert_int_equal(f, c + 1); /* the refused persons' places are taken again */
+    v = state_name_posts(s, key_of(s, "fraro", &n), &one);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].person, a);
+    assert_int_equal(v[0].bloom, state_name_bloom(names_token_hash('f', "raro", 4)) |
+                                     state_name_bloom(names_token_hash('g', "uno", 3)));
+    assert_int_equal(v[1].person, f);
+    ledger_close(l);
+}
+
 /* --- The index against a plain scan ------------------------------------------
  * Persons drawn from a small vocabulary (so tokens, pairs and dates are shared
  * by many), queried with random parts of their names; locate_search must give
@@ -661,6 +739,7 @@ int main(void)
         cmocka_unit_test(ratelimit_refills),
         cmocka_unit_test(rollback_leaves_index),
         cmocka_unit_test(rollback_gives_back_hashes),
+        cmocka_unit_test(lists_follow_rollback),
         cmocka_unit_test(index_agrees_with_scan),
         cmocka_unit_test(person_hashes),
     };

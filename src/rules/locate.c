@@ -155,57 +155,57 @@ static void hash_query(const locate_query *q, qhashes *qh)
     qh->bloom = 0;
     for (size_t i = 0; i < q->n_family; i++) {
         qh->h[qh->n++] = names_token_hash('f', q->family[i].p, q->family[i].n);
-        qh->bloom |= names_bloom('f', q->family[i].p, q->family[i].n);
+        qh->bloom |= state_name_bloom(qh->h[qh->n - 1]);
     }
     for (size_t i = 0; i < q->n_given; i++) {
         qh->h[qh->n++] = names_token_hash('g', q->given[i].p, q->given[i].n);
-        qh->bloom |= names_bloom('g', q->given[i].p, q->given[i].n);
+        qh->bloom |= state_name_bloom(qh->h[qh->n - 1]);
     }
 }
 
 typedef struct {
-    uint32_t head, count;
-} chain;
+    uint32_t key, count;
+} cands;
 
-/* A chain this short costs less to walk than looking up another key (two cache
+/* A list this short costs less to scan than looking up another key (two cache
  * misses each), so the search stops looking there. */
-#define CHAIN_SHORT 8
+#define LIST_SHORT 8
 
-/* Keeps the shorter chain; false once there is no point looking further: a key
- * has no one (nobody can match), or the chain is already short. */
-static bool take(chain *best, uint32_t head, uint32_t count)
+/* Keeps the key with fewer persons; false once there is no point looking
+ * further: a key has no one (nobody can match), or the list is already short. */
+static bool take(cands *best, uint32_t key, uint32_t count)
 {
-    if (count < best->count) *best = (chain){head, count};
-    return best->count > CHAIN_SHORT;
+    if (count < best->count) *best = (cands){key, count};
+    return best->count > LIST_SHORT;
 }
 
-/* The shortest chain among the keys the query can use, the most selective
- * kinds first: the birth date, each (family, given) pair, each token. Every key
- * lists everyone who has it, so any one of them holds all the matches. count 0:
- * no match. */
-static chain shortest(const state *s, const locate_query *q)
+/* The key with the fewest persons among those the query can use, the most
+ * selective kinds first: the birth date, each (family, given) pair, each token.
+ * Every key lists everyone who has it, so any one of them holds all the
+ * matches. count 0: no match. */
+static cands shortest(const state *s, const locate_query *q)
 {
-    chain best = {ST_NONE, UINT32_MAX};
+    cands best = {ST_NONE, UINT32_MAX};
     const char *cc = q->birth_country;
-    uint32_t head, n;
+    uint32_t key, n;
     bool any = true;
     if (q->birth_date != HB_DATE_ABSENT) {
-        head = state_names_find_date(s, cc, q->birth_date, &n);
-        any = take(&best, head, n);
+        key = state_names_find_date(s, cc, q->birth_date, &n);
+        any = take(&best, key, n);
     }
     for (size_t i = 0; any && i < q->n_family; i++)
         for (size_t j = 0; any && j < q->n_given; j++) {
-            head = state_names_find_pair(s, cc, q->family[i].p, q->family[i].n, q->given[j].p,
-                                         q->given[j].n, &n);
-            any = take(&best, head, n);
+            key = state_names_find_pair(s, cc, q->family[i].p, q->family[i].n, q->given[j].p,
+                                        q->given[j].n, &n);
+            any = take(&best, key, n);
         }
     for (size_t i = 0; any && i < q->n_family; i++) {
-        head = state_names_find(s, cc, 'f', q->family[i].p, q->family[i].n, &n);
-        any = take(&best, head, n);
+        key = state_names_find(s, cc, 'f', q->family[i].p, q->family[i].n, &n);
+        any = take(&best, key, n);
     }
     for (size_t i = 0; any && i < q->n_given; i++) {
-        head = state_names_find(s, cc, 'g', q->given[i].p, q->given[i].n, &n);
-        any = take(&best, head, n);
+        key = state_names_find(s, cc, 'g', q->given[i].p, q->given[i].n, &n);
+        any = take(&best, key, n);
     }
     return best;
 }
@@ -224,7 +224,7 @@ static bool has_all(const state *s, uint32_t pi, const qhashes *qh)
     return true;
 }
 
-/* The birth country is checked again because keys are hashes: a chain may (very
+/* The birth country is checked again because keys are hashes: a list may (very
  * rarely) hold persons filed under another key. */
 static bool matches(const state *s, const locate_query *q, const qhashes *qh, uint32_t pi)
 {
@@ -235,17 +235,19 @@ static bool matches(const state *s, const locate_query *q, const qhashes *qh, ui
     return has_all(s, pi, qh);
 }
 
+/* The key's postings are scanned newest first (from the end of the array), so
+ * that with more than LOCATE_MAX matches the most recently registered show. */
 int locate_search(const state *s, const locate_query *q, locate_result *out)
 {
     out->n = 0;
     qhashes qh;
     hash_query(q, &qh);
-    chain c = shortest(s, q);
-    for (uint32_t i = c.count ? c.head : ST_NONE; i != ST_NONE && out->n < LOCATE_MAX;) {
-        const st_name_post *pp = state_name_post(s, i);
-        i = pp->next;
-        if ((pp->bloom & qh.bloom) != qh.bloom || !matches(s, q, &qh, pp->person)) continue;
-        describe(s, state_person_at(s, pp->person), &out->hit[out->n++]);
+    cands c = shortest(s, q);
+    st_name_post one;
+    const st_name_post *v = c.count ? state_name_posts(s, c.key, &one) : NULL;
+    for (uint32_t i = v ? c.count : 0; i-- > 0 && out->n < LOCATE_MAX;) {
+        if ((v[i].bloom & qh.bloom) != qh.bloom || !matches(s, q, &qh, v[i].person)) continue;
+        describe(s, state_person_at(s, v[i].person), &out->hit[out->n++]);
     }
     return 0;
 }

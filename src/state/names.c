@@ -1,9 +1,13 @@
 /* names: the name index (state.h). Keys are the 64-bit hash of "CC" + kind +
  * token (no token text is kept: 8-byte slots, 16-byte keys), found through an
- * open-addressing table; each key heads a chain of postings, newest first, so
- * filing a person is a push per token, and a rollback only has to shorten the
- * vectors and put back the heads of keys that existed before the transaction:
- * the slots of keys it drops turn stale by themselves (state_internal.h). */
+ * open-addressing table. A key of one person holds that person itself (most
+ * pairs and rare words: no list to pay for); from the second person on, the
+ * key owns a contiguous array of postings, so the locator scans memory in
+ * order instead of chasing a chain (one cache miss per posting). Filing a
+ * person is an append per key, and a rollback only has to shorten the vectors
+ * and put back the counts and refs of keys that existed before the
+ * transaction: the slots of keys it drops turn stale by themselves, and the
+ * lists it made stay for reuse (state_internal.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "model/names.h"
@@ -34,7 +38,7 @@ static void save_lengths(state *s)
     s->names_txn = s->txn_id;
     s->names_mark = s->n_name_keys;
     st_save(s, &s->n_name_keys, sizeof s->n_name_keys);
-    st_save(s, &s->n_name_posts, sizeof s->n_name_posts);
+    st_save(s, &s->n_name_lists, sizeof s->n_name_lists);
     st_save(s, &s->n_name_hashes, sizeof s->n_name_hashes);
     st_save(s, &s->n_name_offs, sizeof s->n_name_offs);
 }
@@ -102,21 +106,65 @@ static uint32_t key_for(state *s, const char *k, size_t kn)
     if (room(s, (void **)&s->name_keys, s->n_name_keys, &s->cap_name_keys, sizeof(st_name_key)))
         return ST_NONE;
     ki = s->n_name_keys++;
-    s->name_keys[ki] = (st_name_key){h, ST_NONE, 0};
+    s->name_keys[ki] = (st_name_key){h, 0, ST_NONE};
     if (!s->name_slots[slot].key) s->n_name_slots++;
     s->name_slots[slot] = (st_name_slot){ki + 1, (uint32_t)(h >> 32)};
     return ki;
+}
+
+/* A list index whose array is empty; one made before and given back by a
+ * rollback keeps its buffer. ST_NONE on out of memory. */
+static uint32_t new_list(state *s)
+{
+    if (s->n_name_lists == s->made_name_lists) {
+        if (room(s, (void **)&s->name_lists, s->made_name_lists, &s->cap_name_lists,
+                 sizeof *s->name_lists))
+            return ST_NONE;
+        s->name_lists[s->made_name_lists++] = NULL;
+    }
+    return s->n_name_lists++;
+}
+
+/* The ORed filter of person pi's token hashes. */
+static uint32_t person_bloom(const state *s, uint32_t pi)
+{
+    size_t n;
+    const uint64_t *h = state_name_hashes(s, pi, &n);
+    uint32_t b = 0;
+    for (size_t i = 0; i < n; i++)
+        b |= state_name_bloom(h[i]);
+    return b;
+}
+
+static int append(state *s, uint32_t li, uint32_t at, st_name_post p)
+{
+    st_name_post *slot = st_hvec_slot(s, (void **)&s->name_lists[li], at, sizeof p);
+    if (!slot) return HB_EINTERNAL;
+    *slot = p;
+    return 0;
+}
+
+/* The key's one person moves into a new list, before the second is added. */
+static int make_list(state *s, st_name_key *key)
+{
+    uint32_t li = new_list(s);
+    if (li == ST_NONE || append(s, li, 0, (st_name_post){key->ref, person_bloom(s, key->ref)}))
+        return HB_EINTERNAL;
+    key->ref = li;
+    return 0;
 }
 
 static int post_key(state *s, uint32_t pi, const char *k, size_t kn, uint32_t bloom)
 {
     uint32_t ki = key_for(s, k, kn);
     if (ki == ST_NONE) return HB_EINTERNAL;
-    if (room(s, (void **)&s->name_posts, s->n_name_posts, &s->cap_name_posts, sizeof(st_name_post)))
-        return HB_EINTERNAL;
     st_name_key *key = &s->name_keys[ki];
-    s->name_posts[s->n_name_posts] = (st_name_post){pi, key->head, bloom};
-    key->head = s->n_name_posts++;
+    if (key->count == 0) {
+        key->ref = pi;
+    } else {
+        if (key->count == 1 && make_list(s, key)) return HB_EINTERNAL;
+        if (append(s, key->ref, key->count, (st_name_post){pi, bloom})) return HB_EINTERNAL;
+    }
     key->count++;
     return 0;
 }
@@ -167,14 +215,6 @@ static int tokenise(const char *name, tokens *out)
     return 0;
 }
 
-static uint32_t bloom_of(const tokens *t, char kind)
-{
-    uint32_t b = 0;
-    for (size_t i = 0; i < t->n; i++)
-        b |= names_bloom(kind, t->t[i].p, t->t[i].n);
-    return b;
-}
-
 static int push_hashes(state *s, const tokens *t, char kind)
 {
     for (size_t i = 0; i < t->n; i++) {
@@ -201,7 +241,7 @@ static int start_run(state *s, uint32_t pi)
 static int post_all(state *s, uint32_t pi, const st_person *p, const tokens *fam, const tokens *giv)
 {
     const char *cc = p->birth_country.cc;
-    uint32_t bloom = bloom_of(fam, 'f') | bloom_of(giv, 'g');
+    uint32_t bloom = person_bloom(s, pi);
     char k[KEY_MAX];
     int rc = 0;
     for (size_t i = 0; i < fam->n && !rc; i++)
@@ -238,7 +278,9 @@ int st_names_add(state *s, uint32_t pi)
 void st_names_free(state *s)
 {
     st_vec_free(s, s->name_keys, s->cap_name_keys, sizeof(st_name_key));
-    st_vec_free(s, s->name_posts, s->cap_name_posts, sizeof(st_name_post));
+    for (uint32_t i = 0; i < s->made_name_lists; i++)
+        st_hvec_free(s, s->name_lists[i], sizeof(st_name_post));
+    st_vec_free(s, s->name_lists, s->cap_name_lists, sizeof *s->name_lists);
     st_vec_free(s, s->name_hashes, s->cap_name_hashes, sizeof(uint64_t));
     st_vec_free(s, s->name_offs, s->cap_name_offs, sizeof(uint32_t));
     free(s->name_slots);
@@ -257,7 +299,7 @@ static uint32_t find_key(const state *s, const char *k, size_t kn, uint32_t *cou
     uint32_t ki = probe(s, map_hash(k, kn), &slot);
     if (ki == ST_NONE) return ST_NONE;
     *count = s->name_keys[ki].count;
-    return s->name_keys[ki].head;
+    return *count ? ki : ST_NONE;
 }
 
 uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
@@ -294,7 +336,11 @@ const uint64_t *state_name_hashes(const state *s, uint32_t pi, size_t *n)
     return s->name_hashes + s->name_offs[pi];
 }
 
-const st_name_post *state_name_post(const state *s, uint32_t i)
+const st_name_post *state_name_posts(const state *s, uint32_t k, st_name_post *one)
 {
-    return i < s->n_name_posts ? &s->name_posts[i] : NULL;
+    if (k >= s->n_name_keys || !s->name_keys[k].count) return NULL;
+    const st_name_key *key = &s->name_keys[k];
+    if (key->count > 1) return s->name_lists[key->ref];
+    *one = (st_name_post){key->ref, UINT32_MAX};
+    return one;
 }

@@ -237,12 +237,13 @@ int64_t state_agreement_person_days(const st_agreement *a, int32_t today);
  * apply and rollback. Aliases are not filed (the state keeps none). A token
  * longer than ST_NAME_TOKEN_MAX bytes is not filed. Each person is also filed
  * under every (family token, given token) pair (kind 'p') and under their birth
- * date (kind 'd'), so that a full query walks a short chain. Cost: docs/state.md. */
+ * date (kind 'd'), so that a full query scans a short list. Cost: docs/state.md. */
 #define ST_NAME_TOKEN_MAX 200
 typedef struct {
-    uint64_t hash;        /* of "CC" kind token, "CC" 'p' family NUL given, or "CC" 'd' date
-                           * (the text itself is not kept) */
-    uint32_t head, count; /* the newest posting, or ST_NONE; how many */
+    uint64_t hash;  /* of "CC" kind token, "CC" 'p' family NUL given, or "CC" 'd' date
+                     * (the text itself is not kept) */
+    uint32_t count; /* persons filed under the key */
+    uint32_t ref;   /* count 1: that person (no list is kept); more: the list's index */
 } st_name_key;
 typedef struct {
     uint32_t key; /* key index + 1; 0 for an empty slot */
@@ -250,16 +251,26 @@ typedef struct {
 } st_name_slot;
 typedef struct {
     uint32_t person; /* person index */
-    uint32_t next;   /* the next older posting under the same key, or ST_NONE */
-    uint32_t bloom;  /* names_bloom of all the person's tokens, ORed */
+    uint32_t bloom;  /* state_name_bloom of all the person's tokens, ORed */
 } st_name_post;
-/* The newest posting under (birth country, kind, token) and the key's count in
- * *count; ST_NONE and 0 when none. Walk with state_name_post(s, i)->next. Keys
- * are 64-bit hashes: a chain may (very rarely) hold persons filed under another
- * token, so callers check each person's names. */
+/* Two bits of a 32-bit filter for one token, from its names_token_hash (so the
+ * state derives a person's filter from the hashes it keeps). A query whose bits
+ * are not all in a posting's bloom cannot match that person. */
+static inline uint32_t state_name_bloom(uint64_t token_hash)
+{
+    return (1u << (token_hash & 31)) | (1u << ((token_hash >> 32) & 31));
+}
+/* The key filed under (birth country, kind, token), with its number of persons
+ * in *count; ST_NONE and 0 when none. Read its postings with state_name_posts.
+ * Keys are 64-bit hashes: a key may (very rarely) hold persons filed under
+ * another token, so callers check each person's names. */
 uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
                           uint32_t *count);
-const st_name_post *state_name_post(const state *s, uint32_t i);
+/* Key k's postings, oldest first, as many as its find's count (a contiguous
+ * array: the locator scans it). A key of one person keeps no array: its posting
+ * is written to *one, with bloom all ones, and the result points there. Valid
+ * until the next change to the state. */
+const st_name_post *state_name_posts(const state *s, uint32_t k, st_name_post *one);
 /* The same for the more selective keys: a (family token, given token) pair
  * (every pair of the person's tokens is filed), and the birth date. */
 uint32_t state_names_find_pair(const state *s, const char cc[3], const char *fam, size_t fn,

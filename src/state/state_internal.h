@@ -93,17 +93,20 @@ struct state {
     uint32_t txn_id;      /* stamps entities touched in the current transaction */
     undo_entry *undo;
     size_t n_undo, cap_undo;
-    /* The name index (names.c): the hash of "CC" kind token -> a key, whose
-     * postings (one per person and token) chain from the newest. Vectors grow like
-     * the others; under a transaction their lengths are saved once, and a key's
-     * head and count each time an older key changes. The hash table is not undone:
-     * a slot whose key index is past n_name_keys, or whose key has another hash,
-     * is stale and skipped. */
+    /* The name index (names.c): the hash of "CC" kind token -> a key; a key of
+     * two persons or more owns a list, a contiguous array of postings (oldest
+     * first) whose capacity sits in a hidden header (st_hvec_slot). Under a
+     * transaction the vector lengths are saved once, and a key's count and ref
+     * each time an older key changes; arrays keep their buffers on rollback
+     * (only counts go back), and the lists past n_name_lists keep theirs for the
+     * next new list (made counts the slots ever filled, not undone). The hash
+     * table is not undone: a slot whose key index is past n_name_keys, or whose
+     * key has another hash, is stale and skipped. */
     st_name_slot *name_slots;            /* malloc'd, cap_name_slots (a power of two) */
     size_t cap_name_slots, n_name_slots; /* n: slots in use, stale ones included */
     st_name_key *name_keys;              /* by key index */
-    st_name_post *name_posts;
-    uint32_t n_name_keys, cap_name_keys, n_name_posts, cap_name_posts;
+    st_name_post **name_lists;           /* by list index; each freed by st_hvec_free */
+    uint32_t n_name_keys, cap_name_keys, n_name_lists, made_name_lists, cap_name_lists;
     /* Per person, the 64-bit hashes of their normalised tokens (names_token_hash:
      * family with kind 'f', given with 'g'), so the locator checks a candidate
      * without normalising their names again. Person pi's run is name_hashes
