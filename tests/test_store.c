@@ -1,5 +1,6 @@
 /* store: the SQLite backend: create/open and their refusals, appends with no gaps,
- * transactions, scans, settings, and append-only enforced by SQL triggers. */
+ * transactions, scans, settings, append-only enforced by SQL triggers, and
+ * read-only connections beside the writer. */
 #include "testutil.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -330,6 +331,108 @@ static void meta_set_overwrites(void **st)
     store_close(s);
 }
 
+static store *open_read(const char *path)
+{
+    store *s = NULL;
+    hb_err e = {0};
+    int rc = store_open(path, STORE_READ, &s, &e);
+    if (rc) fail_msg("open %s read-only: %s", path, e.msg);
+    return s;
+}
+
+/* The API's readers: a read-only connection opened before the writer's commits
+ * sees each of them (never an uncommitted row), and refuses every write. */
+static void read_only_sees_later_commits(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = create(p);
+    append_n(w, 1, 2);
+    store *r = open_read(p);
+    assert_int_equal(size_of(r), 2);
+    append_n(w, 3, 3);
+    assert_int_equal(size_of(r), 5);
+    collect c = {.n = 0, .s = r};
+    hb_err e = {0};
+    assert_int_equal(store_scan(r, 1, -1, collect_row, &c, &e), 0);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.seqs[4], 5);
+
+    assert_int_equal(store_begin(w, &e), 0); /* uncommitted: not seen */
+    store_row x = row(6, "{\"seq\":6}");
+    assert_int_equal(store_append(w, &x, 1, &e), 0);
+    assert_int_equal(size_of(r), 5);
+    assert_int_equal(store_commit(w, &e), 0);
+    assert_int_equal(size_of(r), 6);
+    store_close(r);
+    store_close(w);
+}
+
+static void read_only_refuses_writes(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = create(p);
+    append_n(w, 1, 2);
+    store *r = open_read(p);
+    hb_err e = {0};
+    assert_int_equal(store_begin(r, &e), HB_EINTERNAL);
+    assert_non_null(strstr(e.msg, "cannot write through a read-only connection"));
+    e = (hb_err){0};
+    assert_int_equal(store_meta_set(r, "ledger_id", "x", &e), HB_EINTERNAL);
+    assert_non_null(strstr(e.msg, "opened read-only"));
+    store_token t = {.role = "admin", .name = "n", .created_at = "2025-01-01T00:00:00.000000Z"};
+    uint8_t h[32] = {1};
+    e = (hb_err){0};
+    assert_int_not_equal(store_token_insert(r, h, &t, &e), 0);
+    assert_non_null(strstr(e.msg, "read-only"));
+    store_close(r);
+    /* Nothing changed: the writer sees no setting, no token, the same log. */
+    char *v = (char *)1;
+    assert_int_equal(store_meta_get(w, "ledger_id", &v, &e), 0);
+    assert_null(v);
+    bool found = true;
+    assert_int_equal(store_token_by_hash(w, h, &t, &found, &e), 0);
+    assert_false(found);
+    assert_int_equal(size_of(w), 2);
+    store_close(w);
+}
+
+/* A read-only open checks the file like any open, never creates one, and never
+ * upgrades an older ledger (the token tables a writer's open would add). */
+static void read_only_refuses_what_open_refuses_and_changes_nothing(void **st)
+{
+    (void)st;
+    const char *dir = tu_tmpdir();
+    const char *missing = tu_path(dir, "missing.db");
+    store *s = (store *)1;
+    hb_err e = {0};
+    assert_int_equal(store_open(missing, STORE_READ, &s, &e), HB_EINPUT);
+    assert_null(s);
+    assert_non_null(strstr(e.msg, "no ledger at"));
+    assert_int_not_equal(access(missing, F_OK), 0);
+    const char *text = tu_path(dir, "text.db");
+    tu_write(text, "this is not a database, it is a text file of some length..........\n");
+    assert_int_equal(store_open(text, STORE_READ, &s, &e), HB_EINPUT);
+    assert_non_null(strstr(e.msg, "is not a habeas ledger"));
+
+    const char *old = tu_path(dir, "old.db");
+    store_close(create(old));
+    assert_int_equal(
+        tu_sh(NULL, 1, "sqlite3 '%s' 'DROP TABLE access_log; DROP TABLE tokens;'", old), 0);
+    s = open_read(old);
+    assert_int_equal(size_of(s), 0);
+    store_close(s);
+    char *out = NULL;
+    assert_int_equal(tu_sh(&out, 1,
+                           "sqlite3 '%s' \"SELECT count(*) FROM sqlite_master WHERE name IN "
+                           "('tokens','access_log')\"",
+                           old),
+                     0);
+    assert_string_equal(out, "0\n");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +446,9 @@ int main(void)
         cmocka_unit_test(triggers_make_events_append_only),
         cmocka_unit_test(scan_refuses_a_malformed_hash),
         cmocka_unit_test(meta_set_overwrites),
+        cmocka_unit_test(read_only_sees_later_commits),
+        cmocka_unit_test(read_only_refuses_writes),
+        cmocka_unit_test(read_only_refuses_what_open_refuses_and_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,7 +229,7 @@ static int check_on(ledger *l, const opts *o, const char *at_s, int64_t at_us, c
         hb_err err = {0};
         if (ledger_state_as_of(l, at_us, as_of, &err)) return out_fail(&err, HB_EINTERNAL);
         c->s = *as_of;
-        if (views_check_as_of(l, c->s, live, at_s, at_us, &c->t, &err))
+        if (views_check_as_of(l, NULL, c->s, live, at_s, at_us, &c->t, &err))
             return out_fail(&err, HB_EINPUT);
     }
     hb_err err = {0};

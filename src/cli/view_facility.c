@@ -106,5 +106,5 @@ int view_facility(const view_ctx *v, const st_facility *f)
 {
     if (!v->json) return facility_text(v, f);
     hb_err err = {0};
-    return view_print_json(views_facility(v->l, f, v->limit, &err), &err);
+    return view_print_json(views_facility(v->l, NULL, f, v->limit, &err), &err);
 }

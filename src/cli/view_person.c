@@ -51,7 +51,7 @@ static void custody_text(ledger *l, const st_person *p)
         view_field("review by", "%s", out_date(p->basis_review_by, d));
     }
     view_field("since", "%s (seq %" PRId64 ")",
-               views_event_at(l, p->custody_since_seq, p->custody_since_us, t, sizeof t),
+               views_event_at(l, NULL, p->custody_since_seq, p->custody_since_us, t, sizeof t),
                p->custody_since_seq);
 }
 
@@ -99,5 +99,5 @@ int view_person(const view_ctx *v, const st_person *p)
 {
     if (!v->json) return person_text(v, p);
     hb_err err = {0};
-    return view_print_json(views_person(v->l, p, v->limit, &err), &err);
+    return view_print_json(views_person(v->l, NULL, p, v->limit, &err), &err);
 }

@@ -72,5 +72,5 @@ int view_transfer(const view_ctx *v, const st_transfer *t)
 {
     if (!v->json) return transfer_text(v, t);
     hb_err err = {0};
-    return view_print_json(views_transfer(v->l, t, v->limit, &err), &err);
+    return view_print_json(views_transfer(v->l, NULL, t, v->limit, &err), &err);
 }

@@ -229,7 +229,8 @@ static int export_one(void *ctx, const record *r)
     return j && !json_array_append_new(x->records, j) ? 0 : HB_EINTERNAL;
 }
 
-/* Records [from, from + n) read under the read lock and the log lock. */
+/* Records [from, from + n), read under the read lock through a pooled read-only
+ * connection (app.h). */
 static int read_records(http_app *app, int64_t from, int64_t n, json_t *records, hb_err *err)
 {
     int64_t *seqs = malloc((size_t)(n ? n : 1) * sizeof *seqs);
@@ -237,9 +238,10 @@ static int read_records(http_app *app, int64_t from, int64_t n, json_t *records,
     for (int64_t i = 0; i < n; i++)
         seqs[i] = from + i;
     export_ctx x = {records, BUF_INIT};
-    http_app_log(app);
-    int rc = ledger_read(app->l, seqs, (size_t)n, export_one, &x, err);
-    http_app_log_end(app);
+    store *st;
+    int rc = http_app_reader(app, &st, err);
+    if (!rc) rc = ledger_read_from(app->l, st, seqs, (size_t)n, export_one, &x, err);
+    http_app_reader_end(app, st);
     buf_free(&x.line);
     free(seqs);
     return rc;

@@ -4,11 +4,10 @@
  *
  * Locking: the state is read under the app's read lock, so reads run together.
  * The views of one entity also read records back from the log (its history, the
- * stored time of an event) through the ledger's single store connection, whose
- * prepared statements one thread at a time may step: those reads also take
- * the app's log mutex (http_app_log), which only readers use (a writer holds
- * the write lock, so no reader is inside then). Other reads (locate, lists, reports) never wait on
- * it. */
+ * stored time of an event): each through a read-only connection of its own from
+ * the app's pool (http_app_reader), so those reads run together too; the read
+ * lock keeps the writer out meanwhile, so the log holds every record the state
+ * names. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +50,12 @@ static json_t *entity_view(http_app *app, entity k, const char *id, int64_t limi
     const st_transfer *t = k == ENT_TRANSFER ? state_transfer(s, id) : NULL;
     *found = p || f || t;
     if (!*found) return NULL;
-    http_app_log(app);
-    json_t *j = p   ? views_person(app->l, p, limit, err)
-                : f ? views_facility(app->l, f, limit, err)
-                    : views_transfer(app->l, t, limit, err);
-    http_app_log_end(app);
+    store *st;
+    if (http_app_reader(app, &st, err)) return NULL;
+    json_t *j = p   ? views_person(app->l, st, p, limit, err)
+                : f ? views_facility(app->l, st, f, limit, err)
+                    : views_transfer(app->l, st, t, limit, err);
+    http_app_reader_end(app, st);
     return j;
 }
 
@@ -128,11 +128,12 @@ static int at_param(const http_call *c, http_resp *out, int64_t *at_us, char now
 }
 
 /* Runs the check on c->s (live or as of), into *j; 404 problems set in out. */
-static int check_on(http_call *c, http_resp *out, views_check *k, const st_transfer *live,
-                    bool as_of, int64_t at_us, json_t **j)
+static int check_on(http_call *c, store *st, http_resp *out, views_check *k,
+                    const st_transfer *live, bool as_of, int64_t at_us, json_t **j)
 {
     hb_err err = {0};
-    if (as_of && views_check_as_of(c->app->l, k->s, live, k->at, at_us, &k->t, &err) == HB_EINPUT)
+    if (as_of &&
+        views_check_as_of(c->app->l, st, k->s, live, k->at, at_us, &k->t, &err) == HB_EINPUT)
         return http_problem(out, 404, "transfer-not-as-of", "Not found at that time", "at", NULL,
                             "%s", err.msg);
     if (views_check_run(k, at_us, &err))
@@ -152,21 +153,20 @@ int api_transfer_check(http_call *c, http_resp *out)
     state *past = NULL;
     hb_err err = {0};
     int rc = 0;
+    store *st = NULL;
     http_app_read(c->app);
     const st_transfer *live = state_transfer(ledger_state(c->app->l), c->params[0]);
     k.s = ledger_state(c->app->l);
     k.t = live;
-    if (live && as_of) { /* the as-of state is rebuilt from the stored log */
-        http_app_log(c->app);
-        rc = ledger_state_as_of(c->app->l, at_us, &past, &err);
-        http_app_log_end(c->app);
+    /* The as-of state is rebuilt from the stored log; messages read the stored
+     * time of the proposal. */
+    if (live && as_of) rc = http_app_reader(c->app, &st, &err);
+    if (live && as_of && !rc) {
+        rc = ledger_state_as_of_from(st, at_us, &past, &err);
         k.s = past;
     }
-    if (live && !rc) {
-        http_app_log(c->app); /* messages read the stored time of the proposal */
-        rc = check_on(c, out, &k, live, as_of, at_us, &j);
-        http_app_log_end(c->app);
-    }
+    if (live && !rc) rc = check_on(c, st, out, &k, live, as_of, at_us, &j);
+    http_app_reader_end(c->app, st);
     http_app_read_end(c->app);
     views_check_free(&k);
     state_free(past);

@@ -9,8 +9,6 @@
 #include "util/hbtime.h"
 #include "views/views.h"
 
-/* api_records.c: reads of the stored log, one reader at a time. */
-
 static int bad_param(http_resp *out, const char *name, const char *expected, const char *found)
 {
     http_problem(out, 400, "invalid-parameter", "Invalid parameter", name, expected,
@@ -134,9 +132,10 @@ int api_report_costs(http_call *c, http_resp *out)
     http_app_read(c->app);
     const state *live = ledger_state(c->app->l);
     if (as_of) { /* the state then is rebuilt from the stored log */
-        http_app_log(c->app);
-        rc = ledger_state_as_of(c->app->l, at_us, &past, &err);
-        http_app_log_end(c->app);
+        store *st;
+        rc = http_app_reader(c->app, &st, &err);
+        if (!rc) rc = ledger_state_as_of_from(st, at_us, &past, &err);
+        http_app_reader_end(c->app, st);
     }
     if (!rc) rc = costs_on(past ? past : live, live, only, at, at_us, out, &j);
     http_app_read_end(c->app);

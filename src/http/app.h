@@ -6,7 +6,14 @@
  * Locking: handlers that read state take http_app_read / http_app_read_end;
  * POST /v1/events takes http_app_write / _end around the batch (check, apply,
  * durable commit), so a 201 is sent only once the events are durable and every
- * later read sees them. */
+ * later read sees them.
+ *
+ * Reads of stored records (an entity's history, GET /v1/events, ?at= states) go
+ * through read-only connections to the same database (STORE_READ), one per
+ * reading thread at a time, taken from a pool with http_app_reader and given
+ * back with http_app_reader_end, inside the read lock: readers read the log in
+ * parallel, and no write is in progress while they do, so each sees every
+ * record the state holds. */
 #ifndef HB_HTTP_APP_H
 #define HB_HTTP_APP_H
 #include <pthread.h>
@@ -24,6 +31,7 @@ typedef struct {
     size_t body_limit;   /* bytes; default 16 MiB */
     int json_depth;      /* max nesting of a request body; default 64 */
     int locate_rate;     /* per minute per address; 0: no limit; default 60 */
+    unsigned readers;    /* read-only connections, at most; 0: two per core, at least 4 */
 } http_config;
 
 void http_config_default(http_config *c);
@@ -31,6 +39,7 @@ void http_config_default(http_config *c);
 typedef struct http_metrics http_metrics; /* metrics.h */
 typedef struct ratelimit ratelimit;       /* ratelimit.h */
 typedef struct token_cache token_cache;   /* tokens.c */
+typedef struct http_readers http_readers; /* app.c */
 
 struct http_app {
     http_config cfg;
@@ -41,9 +50,7 @@ struct http_app {
     store *aux; /* a second connection to the same database: tokens and the
                    access log, never the event log; guarded by aux_mu */
     pthread_mutex_t aux_mu;
-    pthread_mutex_t log_mu;      /* readers that read stored records through the ledger's one
-                                    store connection take it inside the read lock (a writer
-                                    holds the write lock, so none is inside then) */
+    http_readers *readers;       /* the read-only connections' pool */
     struct access_queue *access; /* group commit of the access log (access.c) */
     http_metrics *metrics;
     ratelimit *locate_limit;
@@ -60,6 +67,10 @@ void http_app_read(http_app *a);
 void http_app_read_end(http_app *a);
 void http_app_write(http_app *a);
 void http_app_write_end(http_app *a);
-void http_app_log(http_app *a);
-void http_app_log_end(http_app *a);
+/* A read-only connection for this thread's reads of the stored log, opened when
+ * none is free and fewer than cfg.readers are open, else waited for; the caller
+ * holds the read lock and gives it back with http_app_reader_end. 0, or
+ * HB_EINTERNAL (a connection could not be opened: err says). */
+int http_app_reader(http_app *a, store **out, hb_err *err);
+void http_app_reader_end(http_app *a, store *st);
 #endif

@@ -67,11 +67,16 @@ static int on_row(void *ctx, const store_row *row)
 
 int ledger_state_as_of(ledger *l, int64_t at_us, state **out, hb_err *err)
 {
+    return ledger_state_as_of_from(ledger_store(l), at_us, out, err);
+}
+
+int ledger_state_as_of_from(store *st, int64_t at_us, state **out, hb_err *err)
+{
     *out = NULL;
     as_of x = {.s = state_new(), .at_us = at_us, .expect = 1, .err = err};
     if (!x.s) return hb_fail(err, HB_EINTERNAL, "out of memory");
     arena_init(&x.a, 16 * 1024);
-    int rc = store_scan(ledger_store(l), 1, -1, on_row, &x, err);
+    int rc = store_scan(st, 1, -1, on_row, &x, err);
     arena_free(&x.a);
     if (rc) {
         state_free(x.s);

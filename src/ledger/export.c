@@ -65,13 +65,19 @@ static int read_row(void *ctx, const store_row *row)
 int ledger_read(ledger *l, const int64_t *seqs, size_t n, ledger_record_fn fn, void *ctx,
                 hb_err *err)
 {
+    return ledger_read_from(l, l->st, seqs, n, fn, ctx, err);
+}
+
+int ledger_read_from(ledger *l, store *st, const int64_t *seqs, size_t n, ledger_record_fn fn,
+                     void *ctx, hb_err *err)
+{
     read_one x = {.fn = fn, .ctx = ctx, .err = err};
     arena_init(&x.a, 16 * 1024);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         arena_reset(&x.a);
         x.found = false;
-        rc = store_scan(l->st, seqs[i], seqs[i], read_row, &x, err);
+        rc = store_scan(st, seqs[i], seqs[i], read_row, &x, err);
         if (!rc && !x.found)
             rc = hb_fail(err, HB_EINPUT, "no record with seq %lld (the ledger holds 1..%lld)",
                          (long long)seqs[i], (long long)l->size);

@@ -90,6 +90,13 @@ int ledger_export(ledger *l, int64_t from, FILE *out, hb_err *err);
 typedef int (*ledger_record_fn)(void *ctx, const record *r);
 int ledger_read(ledger *l, const int64_t *seqs, size_t n, ledger_record_fn fn, void *ctx,
                 hb_err *err);
+/* The same through st, another connection to this ledger's database (a
+ * STORE_READ one, say), so that readers on several threads each read through
+ * their own: a connection is used by one thread at a time. The caller keeps the
+ * writer out while it reads (no batch of l is in progress), so st sees every
+ * record l holds. ledger_read is ledger_read_from(l, ledger_store(l), ...). */
+int ledger_read_from(ledger *l, store *st, const int64_t *seqs, size_t n, ledger_record_fn fn,
+                     void *ctx, hb_err *err);
 
 /* Recompute every stored record's canonical bytes and leaf hash and check that seqs
  * run without gaps. 0 when all match; HB_ERULE with err naming the first bad seq
@@ -106,4 +113,7 @@ int ledger_verify_file(const char *uri, int64_t *checked, hb_err *err);
  * frees *out with state_free; on error *out is NULL and err says why
  * (HB_EINTERNAL: storage, memory, or a stored record that no longer decodes). */
 int ledger_state_as_of(ledger *l, int64_t at_us, state **out, hb_err *err);
+/* The same read through st, a connection to the ledger's database (see
+ * ledger_read_from). */
+int ledger_state_as_of_from(store *st, int64_t at_us, state **out, hb_err *err);
 #endif

@@ -10,7 +10,9 @@ int sqlite_fail(sqlite_store *s, hb_err *err, const char *what)
     const char *hint =
         code == SQLITE_BUSY || code == SQLITE_LOCKED
             ? " (another process is writing to this ledger; try again when it is done)"
-        : code == SQLITE_FULL     ? " (the disk is full)"
+        : code == SQLITE_FULL ? " (the disk is full)"
+        : code == SQLITE_READONLY && s->read_only
+            ? " (this connection was opened read-only, to read the log beside the writer)"
         : code == SQLITE_READONLY ? " (the file or its folder is read-only)"
                                   : "";
     return hb_fail(err, HB_EINTERNAL, "%s: storage error while %s: %s%s", s->base.uri, what,
@@ -60,6 +62,11 @@ static int sq_begin(store *st, hb_err *err)
     sqlite_store *s = (sqlite_store *)st;
     if (s->in_tx)
         return hb_fail(err, HB_EINTERNAL, "%s: a write transaction is already open", s->base.uri);
+    if (s->read_only)
+        return hb_fail(err, HB_EINTERNAL,
+                       "%s: cannot write through a read-only connection (opened to read the "
+                       "log beside the writer)",
+                       s->base.uri);
     if (sqlite_sync_full(s, err)) return HB_EINTERNAL;
     /* IMMEDIATE takes the write lock now, so a second writer waits (busy_timeout) or
      * fails here, never at commit after all the work. */

@@ -33,7 +33,8 @@ typedef struct {
     } tcache[64];
     bool scanning; /* scan is stepping: a nested scan prepares its own */
     bool in_tx;
-    int64_t last; /* last seq, tracked inside a transaction so append checks are free */
+    bool read_only; /* opened with STORE_READ */
+    int64_t last;   /* last seq, tracked inside a transaction so append checks are free */
 } sqlite_store;
 
 /* Formats "<uri>: storage error while <what>: <sqlite message>" into err (with a

@@ -1,5 +1,6 @@
-/* sqlite_open: make a new ledger file, or open one and check that it is a habeas
- * ledger this version understands. Never creates a file when asked to open one.
+/* sqlite_open: make a new ledger file, or open one (to write, or read-only) and
+ * check that it is a habeas ledger this version understands. Never creates a file
+ * when asked to open one.
  *
  * Pragmas (docs/storage.md): 16 KiB pages (batched appends measured ~45% faster than
  * with 4 KiB); WAL, so readers never block the writer and a crash mid-batch leaves
@@ -112,10 +113,10 @@ static int db_connect(sqlite_store *s, int flags, hb_err *err)
     return 0;
 }
 
-static int open_existing(sqlite_store *s, hb_err *err)
+/* 0 when p names a file (never creates one); HB_EINPUT saying what is there instead. */
+static int check_file(const char *p, hb_err *err)
 {
     struct stat stt;
-    const char *p = s->base.uri;
     if (stat(p, &stt) != 0) {
         if (errno == ENOENT)
             return hb_fail(err, HB_EINPUT, "no ledger at %s: create one with `habeas init --db %s`",
@@ -124,6 +125,12 @@ static int open_existing(sqlite_store *s, hb_err *err)
     }
     if (S_ISDIR(stt.st_mode))
         return hb_fail(err, HB_EINPUT, "%s is a folder, not a ledger file", p);
+    return 0;
+}
+
+static int open_existing(sqlite_store *s, hb_err *err)
+{
+    if (check_file(s->base.uri, err)) return HB_EINPUT;
     int rc = db_connect(s, SQLITE_OPEN_READWRITE, err);
     if (!rc) rc = identify(s, err);
     if (!rc) rc = configure(s, err);
@@ -131,6 +138,26 @@ static int open_existing(sqlite_store *s, hb_err *err)
     char mode[16];
     if (query_text(s, "PRAGMA journal_mode=WAL", mode, sizeof mode, err)) return HB_EINTERNAL;
     return 0;
+}
+
+/* A reader beside the writer: the file must already be in WAL mode (every ledger
+ * is, from init), since only then does a reader see each commit without blocking
+ * the writer. Nothing is written: no pragma that changes the file, no aux tables. */
+static int open_read(sqlite_store *s, hb_err *err)
+{
+    if (check_file(s->base.uri, err)) return HB_EINPUT;
+    s->read_only = true;
+    char mode[16];
+    int rc = db_connect(s, SQLITE_OPEN_READONLY, err);
+    if (!rc) rc = identify(s, err);
+    if (!rc) rc = configure(s, err);
+    if (!rc) rc = query_text(s, "PRAGMA journal_mode", mode, sizeof mode, err);
+    if (!rc && strcmp(mode, "wal") != 0)
+        rc = hb_fail(err, HB_EINTERNAL,
+                     "%s: cannot read beside the writer: the ledger is not in write-ahead "
+                     "logging mode (journal mode %s)",
+                     s->base.uri, mode);
+    return rc;
 }
 
 /* Explains an existing file that init must not overwrite. */
@@ -216,8 +243,10 @@ int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *er
     sqlite_store *s = store_new(path, err);
     if (!s) return HB_EINTERNAL;
     bool made = false;
-    int rc = mode == STORE_CREATE ? create_new(s, &made, err) : open_existing(s, err);
-    if (!rc) rc = sqlite_aux_tables(s, err);
+    int rc = mode == STORE_CREATE ? create_new(s, &made, err)
+             : mode == STORE_READ ? open_read(s, err)
+                                  : open_existing(s, err);
+    if (!rc && mode != STORE_READ) rc = sqlite_aux_tables(s, err);
     if (!rc) rc = sqlite_prepare(s, err);
     if (rc) {
         sqlite_ops.close(&s->base);

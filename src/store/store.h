@@ -50,6 +50,11 @@ typedef struct {
 typedef enum {
     STORE_OPEN = 0,   /* the ledger must exist */
     STORE_CREATE = 1, /* create a new, empty ledger; refuse if one exists */
+    /* Read-only: a second connection to an existing ledger for readers that run
+     * beside the writer (the API's record reads). Sees every commit made before
+     * each read starts; never changes the file (no schema upgrade); begin and
+     * every other write fail with HB_EINTERNAL saying it is read-only. */
+    STORE_READ = 2,
 } store_mode;
 
 struct store_ops {

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include "views/views.h"
 
-int views_check_as_of(ledger *l, const state *s, const st_transfer *live, const char *at,
+int views_check_as_of(ledger *l, store *st, const state *s, const st_transfer *live, const char *at,
                       int64_t at_us, const st_transfer **out, hb_err *err)
 {
     *out = state_transfer(s, live->id);
     if (*out) return 0;
     char when[64];
-    views_event_at(l, live->proposed_seq, live->proposed_us, when, sizeof when);
+    views_event_at(l, st, live->proposed_seq, live->proposed_us, when, sizeof when);
     if (live->proposed_us > at_us)
         return hb_fail(err, HB_EINPUT,
                        "transfer \"%s\" was not yet proposed at %s (it was proposed at %s): "

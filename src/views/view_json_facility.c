@@ -35,7 +35,7 @@ static json_t *security_json(const ev_security *sec)
         sec->electrified_fence >= 0 ? json_boolean(sec->electrified_fence) : json_null());
 }
 
-json_t *views_facility(ledger *l, const st_facility *f, int64_t limit, hb_err *err)
+json_t *views_facility(ledger *l, store *st, const st_facility *f, int64_t limit, hb_err *err)
 {
     const state *s = ledger_state(l);
     json_t *units = json_array();
@@ -56,7 +56,7 @@ json_t *views_facility(ledger *l, const st_facility *f, int64_t limit, hb_err *e
         hb_fail(err, HB_EINTERNAL, "out of memory");
         return NULL;
     }
-    if (views_history(l, &f->history, limit, o, err)) {
+    if (views_history(l, st, &f->history, limit, o, err)) {
         json_decref(o);
         return NULL;
     }

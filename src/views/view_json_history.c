@@ -18,7 +18,7 @@ static window window_of(const st_seqs *h, int64_t limit)
     return (window){h->v + start, n - start, NULL};
 }
 
-/* ledger_read may call back in any order: place each record by its seq. */
+/* ledger_read_from may call back in any order: place each record by its seq. */
 static size_t slot_of(const window *w, int64_t seq)
 {
     size_t lo = 0, hi = w->n;
@@ -47,14 +47,15 @@ static int json_item(void *ctx, const record *r)
     return w->objs[i] ? 0 : HB_EINTERNAL;
 }
 
-int views_history(ledger *l, const st_seqs *h, int64_t limit, json_t *obj, hb_err *err)
+int views_history(ledger *l, store *st, const st_seqs *h, int64_t limit, json_t *obj, hb_err *err)
 {
     window w = window_of(h, limit);
     json_t *arr = json_array();
     int rc = arr ? 0 : hb_fail(err, HB_EINTERNAL, "out of memory");
     if (!rc && w.n && !(w.objs = calloc(w.n, sizeof *w.objs)))
         rc = hb_fail(err, HB_EINTERNAL, "out of memory");
-    if (!rc && w.n) rc = ledger_read(l, w.seqs, w.n, json_item, &w, err);
+    if (!rc && w.n)
+        rc = ledger_read_from(l, st ? st : ledger_store(l), w.seqs, w.n, json_item, &w, err);
     for (size_t i = 0; i < w.n && w.objs; i++)
         if (w.objs[i] && json_array_append_new(arr, w.objs[i]) && !rc)
             rc = hb_fail(err, HB_EINTERNAL, "out of memory");
@@ -80,11 +81,13 @@ static int copy_at(void *ctx, const record *r)
     return 0;
 }
 
-const char *views_event_at(ledger *l, int64_t seq, int64_t us, char *out, size_t n)
+const char *views_event_at(ledger *l, store *st, int64_t seq, int64_t us, char *out, size_t n)
 {
     at_ctx c = {out, n, false};
     hb_err err = {0};
-    if (seq > 0 && ledger_read(l, &seq, 1, copy_at, &c, &err) == 0 && c.found) return out;
+    if (seq > 0 &&
+        ledger_read_from(l, st ? st : ledger_store(l), &seq, 1, copy_at, &c, &err) == 0 && c.found)
+        return out;
     char utc[28];
     snprintf(out, n, "%s", views_time(us, utc));
     return out;

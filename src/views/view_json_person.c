@@ -13,7 +13,7 @@ static const char *en(event_enum e, int v)
     return s ? s : "-";
 }
 
-static json_t *custody_json(ledger *l, const st_person *p)
+static json_t *custody_json(ledger *l, store *st, const st_person *p)
 {
     const state *s = ledger_state(l);
     const st_facility *f = p->facility != ST_NONE ? state_facility_at(s, p->facility) : NULL;
@@ -32,8 +32,8 @@ static json_t *custody_json(ledger *l, const st_person *p)
                      "transfer", views_jstr(t ? t->id : NULL), "basis", basis, "since",
                      p->custody == CUST_NEVER
                          ? json_null()
-                         : json_string(views_event_at(l, p->custody_since_seq, p->custody_since_us,
-                                                      tm, sizeof tm)),
+                         : json_string(views_event_at(l, st, p->custody_since_seq,
+                                                      p->custody_since_us, tm, sizeof tm)),
                      "since_seq", (json_int_t)p->custody_since_seq);
 }
 
@@ -73,7 +73,7 @@ static void records_json(const st_person *p, json_t *o)
     json_object_set_new(o, "consents", cs);
 }
 
-json_t *views_person(ledger *l, const st_person *p, int64_t limit, hb_err *err)
+json_t *views_person(ledger *l, store *st, const st_person *p, int64_t limit, hb_err *err)
 {
     json_t *nat = json_array();
     for (uint16_t i = 0; i < p->n_nationalities; i++)
@@ -82,13 +82,13 @@ json_t *views_person(ledger *l, const st_person *p, int64_t limit, hb_err *err)
                           "given_names", p->given_names, "family_names", p->family_names,
                           "birth_date", views_jdate(p->birth_date), "birth_country",
                           views_jcc(p->birth_country.cc), "nationalities", nat, "registered_seq",
-                          (json_int_t)p->registered_seq, "custody", custody_json(l, p));
+                          (json_int_t)p->registered_seq, "custody", custody_json(l, st, p));
     if (!o) {
         hb_fail(err, HB_EINTERNAL, "out of memory");
         return NULL;
     }
     records_json(p, o);
-    if (views_history(l, &p->history, limit, o, err)) {
+    if (views_history(l, st, &p->history, limit, o, err)) {
         json_decref(o);
         return NULL;
     }

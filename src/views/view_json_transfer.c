@@ -27,7 +27,7 @@ static json_t *persons_json(const state *s, const st_transfer *t)
     return a;
 }
 
-json_t *views_transfer(ledger *l, const st_transfer *t, int64_t limit, hb_err *err)
+json_t *views_transfer(ledger *l, store *st, const st_transfer *t, int64_t limit, hb_err *err)
 {
     const state *s = ledger_state(l);
     const st_facility *from =
@@ -46,7 +46,7 @@ json_t *views_transfer(ledger *l, const st_transfer *t, int64_t limit, hb_err *e
         hb_fail(err, HB_EINTERNAL, "out of memory");
         return NULL;
     }
-    if (views_history(l, &t->history, limit, o, err)) {
+    if (views_history(l, st, &t->history, limit, o, err)) {
         json_decref(o);
         return NULL;
     }

@@ -5,9 +5,14 @@
  * json_t the caller owns (json_decref), or NULL: out of memory, or, where an
  * hb_err is passed, a failed log read that err explains.
  *
- * Layer: above ledger/ and rules/, below cli/ and http/. No locking: a caller
- * that shares the ledger between threads serialises the builders that read the
- * log (views_person, views_facility, views_transfer, views_event_at) itself. */
+ * Builders that read the log (views_person, views_facility, views_transfer,
+ * views_history, views_event_at, views_check_as_of) take the store connection to
+ * read through, st: NULL is the ledger's own (the CLI); the HTTP API gives each
+ * reading thread a read-only connection of its own (ledger_read_from).
+ *
+ * Layer: above ledger/ and rules/, below cli/ and http/. No locking: a connection
+ * is used by one thread at a time, and the caller keeps the writer out while a
+ * builder reads. */
 #ifndef HB_VIEWS_H
 #define HB_VIEWS_H
 #include <stdbool.h>
@@ -34,17 +39,17 @@ const char *views_tp_name(transfer_person_state s);
 
 /* ------------------------------------------------------------ entities */
 /* limit: history entries kept, newest last; 0 = all. */
-json_t *views_person(ledger *l, const st_person *p, int64_t limit, hb_err *err);
-json_t *views_facility(ledger *l, const st_facility *f, int64_t limit, hb_err *err);
-json_t *views_transfer(ledger *l, const st_transfer *t, int64_t limit, hb_err *err);
+json_t *views_person(ledger *l, store *st, const st_person *p, int64_t limit, hb_err *err);
+json_t *views_facility(ledger *l, store *st, const st_facility *f, int64_t limit, hb_err *err);
+json_t *views_transfer(ledger *l, store *st, const st_transfer *t, int64_t limit, hb_err *err);
 /* Every facility with its occupancy, for GET /v1/facilities (no log reads). */
 json_t *views_facilities(const state *s);
 /* Sets "history_total", "history_shown" and "history" (the records) on obj.
- * 0, or the ledger_read error (err says). */
-int views_history(ledger *l, const st_seqs *h, int64_t limit, json_t *obj, hb_err *err);
+ * 0, or the ledger_read_from error (err says). */
+int views_history(ledger *l, store *st, const st_seqs *h, int64_t limit, json_t *obj, hb_err *err);
 /* The time of the fact recorded as seq, as stored, into out; falls back to us in
  * UTC when the record cannot be read. */
-const char *views_event_at(ledger *l, int64_t seq, int64_t us, char *out, size_t n);
+const char *views_event_at(ledger *l, store *st, int64_t seq, int64_t us, char *out, size_t n);
 
 /* ------------------------------------------------------------ check transfer */
 typedef struct {
@@ -59,7 +64,7 @@ typedef struct {
 
 /* The transfer live names in the as-of state s, or HB_EINPUT with err saying why
  * it is not there (not yet proposed then; names something recorded later). */
-int views_check_as_of(ledger *l, const state *s, const st_transfer *live, const char *at,
+int views_check_as_of(ledger *l, store *st, const state *s, const st_transfer *live, const char *at,
                       int64_t at_us, const st_transfer **out, hb_err *err);
 /* c->s, c->t and c->at set: runs the rules. 0 or HB_EINTERNAL (err says). */
 int views_check_run(views_check *c, int64_t at_us, hb_err *err);
