@@ -70,7 +70,7 @@ static int name_persons(findings *f, const state *s, const event *ev)
     if (fnd_grow((void **)&f->named, &f->cap_named, n + 1, sizeof *f->named)) return HB_EINTERNAL;
     f->n_named = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t pi = fnd_person_idx(f, s, step ? v->v[i] : custody_person(ev));
+        uint32_t pi = state_person_index(s, step ? v->v[i] : custody_person(ev));
         if (pi != ST_NONE) f->named[f->n_named++] = pi;
     }
     return 0;
@@ -122,8 +122,8 @@ int findings_before(findings *f, const state *s, int64_t seq, const event *ev)
 static int certified(findings *f, const state *s, const event *ev)
 {
     const ev_unit_certified *e = &ev->u.unit_certified;
-    uint32_t fi = fnd_facility_idx(f, s, e->facility);
-    uint32_t ui = fnd_unit_idx(f, s, fi, e->unit);
+    uint32_t fi = state_facility_index(s, e->facility);
+    uint32_t ui = state_unit_index(s, fi, e->unit);
     if (ui == ST_NONE) return 0;
     fnd_facility_mut(f, fi)->certified = fnd_facility_capacity(s, state_facility_at(s, fi));
     if (fnd_touch(f, FK_UNIT, ui) || fnd_touch(f, FK_FACILITY, fi)) return HB_EINTERNAL;
@@ -137,7 +137,7 @@ static int touched_after(findings *f, const state *s, const event *ev)
     switch (ev->type) {
     case EV_FACILITY_REGISTERED:
         return fnd_touch(f, FK_FACILITY,
-                         fnd_facility_idx(f, s, ev->u.facility_registered.facility));
+                         state_facility_index(s, ev->u.facility_registered.facility));
     case EV_UNIT_CERTIFIED:
         return certified(f, s, ev);
     case EV_CUSTODY_ADMITTED:

@@ -99,9 +99,9 @@ static int missing(findings *f, const state *s, const count_ctx *c, int64_t seq,
 int fnd_headcount(findings *f, const state *s, int64_t seq, const event *ev)
 {
     const ev_count_recorded *e = &ev->u.count_recorded;
-    count_ctx c = {fnd_facility_idx(f, s, e->facility), ST_NONE, 0, 0, &e->present, 0};
+    count_ctx c = {state_facility_index(s, e->facility), ST_NONE, 0, 0, &e->present, 0};
     if (c.fi == ST_NONE) return 0;
-    c.ui = fnd_unit_idx(f, s, c.fi, e->unit);
+    c.ui = state_unit_index(s, c.fi, e->unit);
     if (e->unit.p && c.ui == ST_NONE) return 0;
     c.counted = e->present.n > 0 ? e->present.n : 0;
     c.held = c.ui != ST_NONE ? state_unit_at(s, c.ui)->held : state_facility_at(s, c.fi)->held;
@@ -109,7 +109,7 @@ int fnd_headcount(findings *f, const state *s, int64_t seq, const event *ev)
     /* Not on the list: not held there, whatever the ledger has them doing. */
     for (int32_t i = 0; i < e->present.n; i++) {
         if (f->matched[i]) continue;
-        uint32_t pi = fnd_person_idx(f, s, e->present.v[i]);
+        uint32_t pi = state_person_index(s, e->present.v[i]);
         if (pi != ST_NONE &&
             raise_one(f, &c, FC_HEADCOUNT_UNEXPECTED, state_person_at(s, pi), pi, seq, ev->at.us))
             return HB_EINTERNAL;

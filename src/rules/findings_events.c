@@ -17,7 +17,7 @@ static void place_of(finding *x, const st_person *p)
 
 int fnd_death(findings *f, const state *s, int64_t seq, const event *ev)
 {
-    uint32_t pi = fnd_person_idx(f, s, ev->u.custody_died.person);
+    uint32_t pi = state_person_index(s, ev->u.custody_died.person);
     if (pi == ST_NONE) return 0;
     const st_person *p = state_person_at(s, pi);
     if (!fnd_in_custody(p)) return 0;
@@ -110,9 +110,9 @@ static finding_code metric_code(int metric)
 int fnd_condition(findings *f, const state *s, int64_t seq, const event *ev)
 {
     const ev_condition_observed *e = &ev->u.condition_observed;
-    uint32_t fi = fnd_facility_idx(f, s, e->facility);
+    uint32_t fi = state_facility_index(s, e->facility);
     if (fi == ST_NONE) return 0;
-    uint32_t ui = fnd_unit_idx(f, s, fi, e->unit);
+    uint32_t ui = state_unit_index(s, fi, e->unit);
     if (e->unit.p && ui == ST_NONE) return 0;
     finding x = fnd_make(f, metric_code(e->metric), seq, ev->at.us);
     x.facility = fi;
@@ -134,7 +134,7 @@ static bool final_conviction(const st_person *p, int64_t at_us)
 int fnd_work(findings *f, const state *s, int64_t seq, const event *ev)
 {
     const ev_work_logged *e = &ev->u.work_logged;
-    uint32_t pi = fnd_person_idx(f, s, e->person);
+    uint32_t pi = state_person_index(s, e->person);
     if (pi == ST_NONE) return 0;
     const st_person *p = state_person_at(s, pi);
     bool why[3] = {!final_conviction(p, ev->at.us), e->consented == 0,

@@ -46,18 +46,6 @@ typedef struct {
 
 typedef enum { FK_PERSON, FK_UNIT, FK_FACILITY, FK__N } fnd_kind;
 
-/* Entities first .. first + n - 1 lie one after another from base. */
-typedef struct {
-    uintptr_t base;
-    uint32_t first, n;
-} fnd_run;
-
-typedef struct {
-    fnd_run *runs;     /* in index order */
-    uint32_t *by_addr; /* run numbers, by base address */
-    size_t n, cap;
-} fnd_runs;
-
 typedef struct {
     uint32_t *v;
     size_t n, cap;
@@ -92,7 +80,6 @@ struct findings {
     uint32_t *stamps[FK__N]; /* units, facilities: == epoch when touched by this event */
     uint32_t known[FK__N], cap_ent[FK__N];
     uint32_t epoch;
-    fnd_runs index[FK__N];
     /* the event in flight: what before saw, for after */
     fnd_u32s touched[FK__N];
     finding *pending; /* event findings found before the apply */
@@ -119,11 +106,6 @@ struct findings {
 
 /* Learn the entities the state has that the set has not seen yet. 0 or HB_EINTERNAL. */
 int fnd_sync(findings *f, const state *s);
-/* Pool index of an entity of the state, or ST_NONE. */
-uint32_t fnd_index_of(const findings *f, fnd_kind k, const void *entity);
-uint32_t fnd_person_idx(const findings *f, const state *s, hb_str id);
-uint32_t fnd_facility_idx(const findings *f, const state *s, hb_str id);
-uint32_t fnd_unit_idx(const findings *f, const state *s, uint32_t facility, hb_str id);
 /* The record, saved to the undo log first (inside a transaction): for changing. */
 fnd_person *fnd_person_mut(findings *f, uint32_t i);
 fnd_unit *fnd_unit_mut(findings *f, uint32_t i);

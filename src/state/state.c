@@ -186,6 +186,19 @@ static const void *lookup(const map *m, const pool *p, const char *id)
     return pool_at(p, v);
 }
 
+uint32_t state_person_index(const state *s, hb_str id)
+{
+    return st_find(&s->person_ids, id);
+}
+uint32_t state_facility_index(const state *s, hb_str id)
+{
+    return st_find(&s->facility_ids, id);
+}
+uint32_t state_unit_index(const state *s, uint32_t facility, hb_str unit_id)
+{
+    return st_find_unit(s, facility, unit_id);
+}
+
 const st_person *state_person(const state *s, const char *id)
 {
     return lookup(&s->person_ids, &s->persons, id);

@@ -199,6 +199,12 @@ const st_transfer *state_transfer(const state *s, const char *id);
 /* Unit by its id within a facility; NULL when absent. */
 const st_unit *state_unit(const state *s, const st_facility *f, const char *unit_id);
 
+/* The pool index of an entity by id (the index fields above and the *_at
+ * functions use it), or ST_NONE when absent. */
+uint32_t state_person_index(const state *s, hb_str id);
+uint32_t state_facility_index(const state *s, hb_str id);
+uint32_t state_unit_index(const state *s, uint32_t facility, hb_str unit_id);
+
 /* By index (0 .. count-1), for iteration and for the index fields above. */
 size_t state_count_persons(const state *s);
 size_t state_count_facilities(const state *s);
