@@ -85,6 +85,14 @@ static void build_fixture(void)
     person("P-7", "José", "García", "1999-09-09", "VE", false);
     person("P-8", "José Ángel", "García Pérez", "1992-02-02", "VE", true);
     person("P-9", "Łukasz", "Wałęsa-Øster", "1975-05-05", "PL", true);
+    /* Released after a move: the locator shows the facility left, not the first. */
+    person("P-10", "Elena", "Quispe", "1993-03-03", "PE", true);
+    line("{\"type\":\"unit.certified\",\"at\":\"2025-03-12T07:00:00Z\",\"facility\":\"F-SV\","
+         "\"unit\":\"C-1\",\"kind\":\"cell\",\"capacity\":4,\"floor_area_m2\":16,\"beds\":4}");
+    line("{\"type\":\"custody.moved\",\"at\":\"2025-03-12T08:00:00Z\",\"person\":\"P-10\","
+         "\"facility\":\"F-SV\",\"unit\":\"C-1\"}");
+    line("{\"type\":\"custody.released\",\"at\":\"2025-03-13T09:00:00Z\",\"person\":\"P-10\","
+         "\"reason\":\"dismissed\",\"released_to\":\"family\"}");
     for (int i = 0; i < 25; i++) {
         char id[16];
         snprintf(id, sizeof id, "P-R%02d", i);
@@ -286,6 +294,7 @@ static void statuses(void **st)
     json_decref(j);
     expect_hit(only(a, "nunez", "VE"), "released", "Example Processing Center", "+1 555 0100",
                "2025-03-10T09:00:00Z");
+    expect_hit(only(a, "quispe", "PE"), "released", "Centro Ejemplo", NULL, "2025-03-13T09:00:00Z");
     j = get(a, 200, "family", "garcia", "given", "luis", "birth_country", "VE");
     expect_hit(json_incref(json_array_get(results(j), 0)), "deceased", "Example Processing Center",
                "+1 555 0100", "2025-03-11T04:30:00Z");
@@ -664,6 +673,19 @@ static void crowd(buf *b, int n)
     }
 }
 
+/* The HTTP answer (written directly) is the CLI's tree, compact, byte for byte. */
+static void same_bytes(const locate_result *r)
+{
+    buf b = BUF_INIT;
+    assert_int_equal(locate_write(&b, r), 0);
+    json_t *j = locate_json(r);
+    char *want = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(b.p, want);
+    free(want);
+    json_decref(j);
+    buf_free(&b);
+}
+
 static void index_agrees_with_scan(void **st)
 {
     (void)st;
@@ -695,6 +717,7 @@ static void index_agrees_with_scan(void **st)
                      date ? date : "-", r.n, n);
         for (size_t i = 0; i < n; i++)
             assert_ptr_equal(r.hit[i].person, want[i]);
+        same_bytes(&r);
         nonempty += n > 0;
         locate_query_free(&q);
     }

@@ -1,7 +1,6 @@
 /* api_locate: GET /v1/locate, the public locator (docs/locate.md). Every request
  * counts against the client's rate limit, bad ones too, so that probing costs
  * the same as searching; only the four documented parameters are accepted. */
-#include <jansson.h>
 #include <string.h>
 #include "http/app.h"
 #include "http/ratelimit.h"
@@ -65,11 +64,17 @@ int api_locate(http_call *c, http_resp *out)
         return HB_EINTERNAL;
     }
     locate_result res;
+    buf_clear(&out->body);
     http_app_read(c->app);
     rc = locate_search(ledger_state(c->app->l), &q, &res);
-    json_t *j = rc ? NULL : locate_json(&res); /* built under the lock: it points into state */
+    if (!rc) rc = locate_write(&out->body, &res); /* under the lock: hits point into state */
     http_app_read_end(c->app);
     locate_query_free(&q);
+    if (rc) {
+        http_problem(out, 500, "internal", "Internal error", NULL, NULL, "out of memory");
+        return HB_EINTERNAL;
+    }
+    out->status = 200;
     out->content_type = "application/json";
-    return http_json(out, 200, j);
+    return 0;
 }

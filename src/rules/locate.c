@@ -1,7 +1,6 @@
 /* locate: query parsing, the search over the name index, and the one place that
  * decides what a result discloses. */
 #include "rules/locate.h"
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,25 +86,6 @@ void locate_query_free(locate_query *q)
     q->family_norm = q->given_norm = NULL;
 }
 
-/* The facility whose history holds seq: where a released or dead person was
- * last held (release and death go into the history of the facility left). */
-static const st_facility *facility_with(const state *s, int64_t seq)
-{
-    for (uint32_t i = 0; i < state_count_facilities(s); i++) {
-        const st_facility *f = state_facility_at(s, i);
-        uint32_t lo = 0, hi = f->history.n;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (f->history.v[mid] < seq)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < f->history.n && f->history.v[lo] == seq) return f;
-    }
-    return NULL;
-}
-
 /* Held under an inter-state agreement counts as transferred: the person was
  * sent abroad (or is held for another state) under it. */
 static bool held_abroad(const state *s, const st_person *p)
@@ -118,6 +98,8 @@ static bool held_abroad(const state *s, const st_person *p)
 static void describe(const state *s, const st_person *p, locate_hit *h)
 {
     h->person = p;
+    __builtin_prefetch(p->given_names); /* read by the writer, a miss each */
+    __builtin_prefetch(p->family_names);
     h->since_us = p->custody_since_us;
     h->facility = NULL;
     switch (p->custody) {
@@ -134,7 +116,7 @@ static void describe(const state *s, const st_person *p, locate_hit *h)
     case CUST_RELEASED:
     case CUST_DECEASED:
         h->status = p->custody == CUST_RELEASED ? LOC_RELEASED : LOC_DECEASED;
-        h->facility = facility_with(s, p->custody_since_seq);
+        h->facility = p->left_facility != ST_NONE ? state_facility_at(s, p->left_facility) : NULL;
         break;
     case CUST_NEVER:
         break;
@@ -167,46 +149,41 @@ typedef struct {
     uint32_t key, count;
 } cands;
 
-/* A list this short costs less to scan than looking up another key (two cache
- * misses each), so the search stops looking there. */
-#define LIST_SHORT 8
+/* The most keys a query can try: its birth date and every (family, given)
+ * pair, or, without one of the two, each of its tokens. */
+#define MAX_KEYS (1 + LOCATE_MAX_TOKENS * LOCATE_MAX_TOKENS)
 
-/* Keeps the key with fewer persons; false once there is no point looking
- * further: a key has no one (nobody can match), or the list is already short. */
-static bool take(cands *best, uint32_t key, uint32_t count)
+/* The hashes of the keys worth trying. A pair key lists a subset of each of
+ * its two tokens' lists, so with both kinds of name only pairs are tried. */
+static size_t query_keys(const locate_query *q, uint64_t *h)
 {
-    if (count < best->count) *best = (cands){key, count};
-    return best->count > LIST_SHORT;
+    const char *cc = q->birth_country;
+    size_t n = 0;
+    if (q->birth_date != HB_DATE_ABSENT) h[n++] = state_names_hash_date(cc, q->birth_date);
+    for (size_t i = 0; i < q->n_family; i++)
+        for (size_t j = 0; j < q->n_given; j++)
+            n += state_names_hash_pair(cc, q->family[i].p, q->family[i].n, q->given[j].p,
+                                       q->given[j].n, &h[n]);
+    if (q->n_family && q->n_given) return n;
+    for (size_t i = 0; i < q->n_family; i++)
+        n += state_names_hash_token(cc, 'f', q->family[i].p, q->family[i].n, &h[n]);
+    for (size_t i = 0; i < q->n_given; i++)
+        n += state_names_hash_token(cc, 'g', q->given[i].p, q->given[i].n, &h[n]);
+    return n;
 }
 
-/* The key with the fewest persons among those the query can use, the most
- * selective kinds first: the birth date, each (family, given) pair, each token.
- * Every key lists everyone who has it, so any one of them holds all the
- * matches. count 0: no match. */
+/* The key with the fewest persons among those the query can use. Every key
+ * lists everyone who has it, so any one of them holds all the matches; count
+ * 0: no match. All keys are looked up at once (their cache misses overlap). */
 static cands shortest(const state *s, const locate_query *q)
 {
-    cands best = {ST_NONE, UINT32_MAX};
-    const char *cc = q->birth_country;
-    uint32_t key, n;
-    bool any = true;
-    if (q->birth_date != HB_DATE_ABSENT) {
-        key = state_names_find_date(s, cc, q->birth_date, &n);
-        any = take(&best, key, n);
-    }
-    for (size_t i = 0; any && i < q->n_family; i++)
-        for (size_t j = 0; any && j < q->n_given; j++) {
-            key = state_names_find_pair(s, cc, q->family[i].p, q->family[i].n, q->given[j].p,
-                                        q->given[j].n, &n);
-            any = take(&best, key, n);
-        }
-    for (size_t i = 0; any && i < q->n_family; i++) {
-        key = state_names_find(s, cc, 'f', q->family[i].p, q->family[i].n, &n);
-        any = take(&best, key, n);
-    }
-    for (size_t i = 0; any && i < q->n_given; i++) {
-        key = state_names_find(s, cc, 'g', q->given[i].p, q->given[i].n, &n);
-        any = take(&best, key, n);
-    }
+    uint64_t h[MAX_KEYS];
+    uint32_t key[MAX_KEYS], count[MAX_KEYS];
+    size_t n = query_keys(q, h);
+    state_names_find_many(s, h, n, key, count);
+    cands best = {ST_NONE, n ? UINT32_MAX : 0};
+    for (size_t i = 0; i < n; i++)
+        if (count[i] < best.count) best = (cands){key[i], count[i]};
     return best;
 }
 
@@ -235,6 +212,28 @@ static bool matches(const state *s, const locate_query *q, const qhashes *qh, ui
     return has_all(s, pi, qh);
 }
 
+/* Candidates checked together, their person records and name hashes fetched
+ * before any is looked at. */
+#define BATCH 8
+
+/* The next (up to) BATCH postings, going down from *i, whose bloom admits the
+ * query; their records are asked for now and read by matches() later. */
+static size_t next_batch(const state *s, const st_name_post *v, uint32_t *i, uint32_t bloom,
+                         uint32_t out[BATCH])
+{
+    size_t n = 0;
+    while (*i > 0 && n < BATCH) {
+        const st_name_post *p = &v[--*i];
+        if ((p->bloom & bloom) != bloom) continue;
+        state_name_prefetch(s, p->person);
+        out[n++] = p->person;
+    }
+    size_t k;
+    for (size_t j = 0; j < n; j++) /* where they start is in cache by now */
+        __builtin_prefetch(state_name_hashes(s, out[j], &k));
+    return n;
+}
+
 /* The key's postings are scanned newest first (from the end of the array), so
  * that with more than LOCATE_MAX matches the most recently registered show. */
 int locate_search(const state *s, const locate_query *q, locate_result *out)
@@ -245,9 +244,13 @@ int locate_search(const state *s, const locate_query *q, locate_result *out)
     cands c = shortest(s, q);
     st_name_post one;
     const st_name_post *v = c.count ? state_name_posts(s, c.key, &one) : NULL;
-    for (uint32_t i = v ? c.count : 0; i-- > 0 && out->n < LOCATE_MAX;) {
-        if ((v[i].bloom & qh.bloom) != qh.bloom || !matches(s, q, &qh, v[i].person)) continue;
-        describe(s, state_person_at(s, v[i].person), &out->hit[out->n++]);
+    uint32_t i = v ? c.count : 0, batch[BATCH];
+    while (out->n < LOCATE_MAX) {
+        size_t n = next_batch(s, v, &i, qh.bloom, batch);
+        if (!n) break;
+        for (size_t k = 0; k < n && out->n < LOCATE_MAX; k++)
+            if (matches(s, q, &qh, batch[k]))
+                describe(s, state_person_at(s, batch[k]), &out->hit[out->n++]);
     }
     return 0;
 }
@@ -256,49 +259,4 @@ const char *locate_status_name(locate_status st)
 {
     static const char *const NAMES[] = {"in_custody", "transferred", "released", "deceased"};
     return NAMES[st];
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *facility_json(const st_facility *f)
-{
-    if (!f) return json_null();
-    return json_pack("{s:o, s:s, s:o}", "name", str_or_null(f->name), "country", f->country.cc,
-                     "contact", str_or_null(f->contact));
-}
-
-static json_t *birth_year(int32_t days)
-{
-    if (days == HB_DATE_ABSENT) return json_null();
-    char d[11];
-    hbdate_format(days, d);
-    return json_integer(atoi(d));
-}
-
-/* The only fields a result has. Adding one is a disclosure decision: change
- * docs/locate.md and the test that walks every key (tests/test_locate.c). */
-static json_t *hit_json(const locate_hit *h)
-{
-    char since[28];
-    hbtime_format_utc(h->since_us, since);
-    if (!strcmp(since + 19, ".000000Z")) strcpy(since + 19, "Z"); /* whole seconds */
-    return json_pack("{s:o, s:o, s:o, s:s, s:o, s:s}", "given_names",
-                     str_or_null(h->person->given_names), "family_names",
-                     str_or_null(h->person->family_names), "birth_year",
-                     birth_year(h->person->birth_date), "status", locate_status_name(h->status),
-                     "facility", facility_json(h->facility), "since", since);
-}
-
-json_t *locate_json(const locate_result *r)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < r->n; i++)
-        if (json_array_append_new(arr, hit_json(&r->hit[i]))) {
-            json_decref(arr);
-            return NULL;
-        }
-    return arr ? json_pack("{s:o}", "results", arr) : NULL;
 }

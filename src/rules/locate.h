@@ -6,13 +6,14 @@
  * given. Tokens come from model/names.h (accents, case and punctuation do not
  * matter). Persons never taken into custody are not found. At most LOCATE_MAX
  * results, newest registrations first. What a result may show is fixed here and
- * in locate_json; docs/locate.md is the user's page. */
+ * in locate_json and locate_write (src/rules/locate_out.c); docs/locate.md is the user's page. */
 #ifndef HB_RULES_LOCATE_H
 #define HB_RULES_LOCATE_H
 #include <stddef.h>
 #include <stdint.h>
 #include "model/names.h"
 #include "state/state.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #define LOCATE_MAX 20
@@ -65,4 +66,9 @@ const char *locate_status_name(locate_status st);
  * reference (caller releases), NULL on out of memory. */
 struct json_t;
 struct json_t *locate_json(const locate_result *r);
+
+/* The same answer as locate_json, compact (json_dumps with JSON_COMPACT gives
+ * equal JSON), appended to out without building a tree. 0, or HB_EINTERNAL on
+ * out of memory (out is then as it was). */
+int locate_write(buf *out, const locate_result *r);
 #endif

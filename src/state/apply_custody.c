@@ -71,6 +71,7 @@ static int ended(state *s, int64_t seq, const event *ev, uint32_t pi, custody_st
     st_occupancy_leave(s, pi);
     st_stay_end(s, pi, hbtime_date(ev->at.us));
     st_set_custody(s, pi, c, ST_NONE, ST_NONE, ST_NONE, seq, ev->at.us);
+    st_person_mut(s, pi)->left_facility = from; /* touched just above: rollback restores */
     set_basis(s, pi, &(ev_basis){.present = false}, NULL);
     return st_history(s, ENT_FACILITY, from, seq);
 }

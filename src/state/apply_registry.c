@@ -133,7 +133,7 @@ int apply_person(state *s, int64_t seq, const event *ev)
     p->nationalities = nat;
     p->n_nationalities = (uint16_t)(nn > UINT16_MAX ? UINT16_MAX : nn);
     p->custody = CUST_NEVER;
-    p->facility = p->unit = p->transfer = p->agreement = ST_NONE;
+    p->facility = p->unit = p->transfer = p->agreement = p->left_facility = ST_NONE;
     p->held_next = p->held_prev = p->unit_next = p->unit_prev = ST_NONE;
     p->basis_kind = -1;
     p->basis_until = p->basis_review_by = HB_DATE_ABSENT;

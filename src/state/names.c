@@ -291,40 +291,84 @@ size_t st_names_bytes(const state *s)
     return s->cap_name_slots * sizeof(st_name_slot);
 }
 
-static uint32_t find_key(const state *s, const char *k, size_t kn, uint32_t *count)
+/* ---------------------------------------------------------------- lookups */
+
+bool state_names_hash_token(const char cc[3], char kind, const char *tok, size_t n, uint64_t *h)
 {
-    *count = 0;
-    if (!s->cap_name_slots) return ST_NONE;
-    size_t slot;
-    uint32_t ki = probe(s, map_hash(k, kn), &slot);
-    if (ki == ST_NONE) return ST_NONE;
-    *count = s->name_keys[ki].count;
-    return *count ? ki : ST_NONE;
+    char k[KEY_MAX];
+    if (n > ST_NAME_TOKEN_MAX) return false;
+    *h = map_hash(k, make_key(k, cc, kind, tok, n));
+    return true;
+}
+
+bool state_names_hash_pair(const char cc[3], const char *fam, size_t fn, const char *giv, size_t gn,
+                           uint64_t *h)
+{
+    char k[KEY_MAX];
+    if (fn > ST_NAME_TOKEN_MAX || gn > ST_NAME_TOKEN_MAX) return false;
+    *h = map_hash(k, pair_key(k, cc, fam, fn, giv, gn));
+    return true;
+}
+
+uint64_t state_names_hash_date(const char cc[3], int32_t birth_date)
+{
+    char k[KEY_MAX];
+    return map_hash(k, date_key(k, cc, birth_date));
+}
+
+/* Three passes, so that the cache misses of all the keys overlap instead of
+ * following one another: fetch every first slot, then every key those slots
+ * name, then probe (now mostly from cache). */
+void state_names_find_many(const state *s, const uint64_t *h, size_t n, uint32_t *key,
+                           uint32_t *count)
+{
+    if (!s->cap_name_slots) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = ST_NONE, count[i] = 0;
+        return;
+    }
+    size_t mask = s->cap_name_slots - 1;
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&s->name_slots[h[i] & mask]);
+    for (size_t i = 0; i < n; i++) {
+        const st_name_slot *sl = &s->name_slots[h[i] & mask];
+        if (sl->key && sl->key - 1 < s->n_name_keys) __builtin_prefetch(&s->name_keys[sl->key - 1]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t slot;
+        uint32_t ki = probe(s, h[i], &slot);
+        count[i] = ki == ST_NONE ? 0 : s->name_keys[ki].count;
+        key[i] = count[i] ? ki : ST_NONE;
+    }
+}
+
+static uint32_t find_one(const state *s, uint64_t h, uint32_t *count)
+{
+    uint32_t key;
+    state_names_find_many(s, &h, 1, &key, count);
+    return key;
 }
 
 uint32_t state_names_find(const state *s, const char cc[3], char kind, const char *tok, size_t n,
                           uint32_t *count)
 {
-    char k[KEY_MAX];
+    uint64_t h;
     *count = 0;
-    if (n > ST_NAME_TOKEN_MAX) return ST_NONE;
-    return find_key(s, k, make_key(k, cc, kind, tok, n), count);
+    return state_names_hash_token(cc, kind, tok, n, &h) ? find_one(s, h, count) : ST_NONE;
 }
 
 uint32_t state_names_find_pair(const state *s, const char cc[3], const char *fam, size_t fn,
                                const char *giv, size_t gn, uint32_t *count)
 {
-    char k[KEY_MAX];
+    uint64_t h;
     *count = 0;
-    if (fn > ST_NAME_TOKEN_MAX || gn > ST_NAME_TOKEN_MAX) return ST_NONE;
-    return find_key(s, k, pair_key(k, cc, fam, fn, giv, gn), count);
+    return state_names_hash_pair(cc, fam, fn, giv, gn, &h) ? find_one(s, h, count) : ST_NONE;
 }
 
 uint32_t state_names_find_date(const state *s, const char cc[3], int32_t birth_date,
                                uint32_t *count)
 {
-    char k[KEY_MAX];
-    return find_key(s, k, date_key(k, cc, birth_date), count);
+    return find_one(s, state_names_hash_date(cc, birth_date), count);
 }
 
 const uint64_t *state_name_hashes(const state *s, uint32_t pi, size_t *n)
@@ -343,4 +387,10 @@ const st_name_post *state_name_posts(const state *s, uint32_t k, st_name_post *o
     if (key->count > 1) return s->name_lists[key->ref];
     *one = (st_name_post){key->ref, UINT32_MAX};
     return one;
+}
+
+void state_name_prefetch(const state *s, uint32_t pi)
+{
+    __builtin_prefetch(state_person_at(s, pi));
+    if (pi < s->n_name_offs) __builtin_prefetch(&s->name_offs[pi]);
 }

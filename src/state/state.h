@@ -72,6 +72,7 @@ typedef struct {
     uint32_t facility, unit; /* ST_NONE when none / unassigned */
     uint32_t transfer;       /* the transfer in transit on, or ST_NONE */
     int8_t basis_kind;       /* basis_kind or -1 */
+    uint32_t left_facility;  /* released or dead: the facility left (else ST_NONE) */
     const char *basis_reference;
     int32_t basis_until, basis_review_by; /* dates, may be HB_DATE_ABSENT */
     int64_t custody_since_seq, custody_since_us;
@@ -283,10 +284,23 @@ uint32_t state_names_find_pair(const state *s, const char cc[3], const char *fam
                                const char *giv, size_t gn, uint32_t *count);
 uint32_t state_names_find_date(const state *s, const char cc[3], int32_t birth_date,
                                uint32_t *count);
+/* The same lookups in two steps, for a caller with several keys to try: each
+ * key's hash (false: a token too long to be filed, so no key), then all of
+ * them found together, their memory fetched in parallel. key[i] and count[i]
+ * are what state_names_find and its kin give for h[i]. */
+bool state_names_hash_token(const char cc[3], char kind, const char *tok, size_t n, uint64_t *h);
+bool state_names_hash_pair(const char cc[3], const char *fam, size_t fn, const char *giv, size_t gn,
+                           uint64_t *h);
+uint64_t state_names_hash_date(const char cc[3], int32_t birth_date);
+void state_names_find_many(const state *s, const uint64_t *h, size_t n, uint32_t *key,
+                           uint32_t *count);
 /* Person pi's token hashes (names_token_hash of each family token with kind 'f'
  * and each given token with 'g', repeats once) and their number in *n; points
  * into the state, valid until the next change. */
 const uint64_t *state_name_hashes(const state *s, uint32_t pi, size_t *n);
+/* Asks the memory for person pi's record and where their hashes start, for a
+ * caller about to check several persons (their misses then overlap). */
+void state_name_prefetch(const state *s, uint32_t pi);
 
 /* The seq of the last event applied (0 for an empty log). */
 int64_t state_last_seq(const state *s);
