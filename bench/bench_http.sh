@@ -2,10 +2,10 @@
 # bench_http.sh: HTTP throughput and latency of `habeas serve` against nginx.
 #
 # With a ledger of 2,000,000 persons, wrk -t2 -c64 runs for 10 s against, in
-# turn: nginx serving a small static JSON file, the public locator (a file of
+# turn, in each of 3 rounds: nginx serving a small static JSON file, the public locator (a file of
 # queries for existing persons, cycled), and /v1/persons/{id} with a records
-# token. Prints req/s, p50 and p99 per target and the ratios to nginx, each goal
-# marked met or MISSED. See docs/bench.md.
+# token. Prints req/s, p50 and p99 per target and round, their medians and the
+# median ratios to nginx, each goal marked met or MISSED. See docs/bench.md.
 #
 # Environment (all optional):
 #   HABEAS            the habeas binary (default build/habeas)
@@ -15,6 +15,8 @@
 #   HB_BENCH_PERSONS  persons in a new ledger (default 2000000)
 #   HB_BENCH_SECONDS  seconds per wrk run (default 10)
 #   HB_BENCH_THREADS, HB_BENCH_CONNS   wrk -t and -c (default 2 and 64)
+#   HB_BENCH_ROUNDS   rounds of the three targets in turn (default 3); figures
+#                     are medians over rounds, ratios taken within each round
 #
 # Everything runs on 127.0.0.1; every process it starts is stopped by PID when
 # it ends, however it ends. Exit 0 unless something fails functionally (a server
@@ -31,6 +33,7 @@ PERSONS=${HB_BENCH_PERSONS:-2000000}
 SECONDS_RUN=${HB_BENCH_SECONDS:-10}
 THREADS=${HB_BENCH_THREADS:-2}
 CONNS=${HB_BENCH_CONNS:-64}
+ROUNDS=${HB_BENCH_ROUNDS:-3}
 LUA=$HERE/bench_http_paths.lua
 GOAL_RATIO=1.0
 GOAL_P99_MS=10
@@ -269,6 +272,22 @@ measure() { # NAME URL FILE [AUTH]
     fi
 }
 
+label() { # TARGET
+    case $1 in
+        nginx) echo "nginx static file" ;;
+        locator) echo "GET /v1/locate" ;;
+        persons) echo "GET /v1/persons/{id}" ;;
+    esac
+}
+
+# The median of ARRAY[KEY,1..ROUNDS] (the mean of the middle two for an even count).
+median() { # ARRAY KEY
+    local -n arr=$1
+    local r
+    for r in $(seq "$ROUNDS"); do echo "${arr[$2,$r]}"; done | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 verdict() { # CONDITION(awk)
     if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi
 }
@@ -284,31 +303,43 @@ echo "  $(wc -l <"$LOCATE_FILE") locator queries, $(wc -l <"$PERSONS_FILE") pers
 echo
 
 echo /static.json >"$TMP/static.txt"
-measure nginx "http://127.0.0.1:$NGINX_PORT" "$TMP/static.txt"
-measure locator "http://127.0.0.1:$HABEAS_PORT" "$LOCATE_FILE"
-measure persons "http://127.0.0.1:$HABEAS_PORT" "$PERSONS_FILE" "Bearer $TOKEN"
-
-printf '  %-26s %12s %10s %10s %10s\n' target req/s p50 p99 bytes/resp
-for t in nginx locator persons; do
-    case $t in
-        nginx) label="nginx static file" ;;
-        locator) label="GET /v1/locate" ;;
-        persons) label="GET /v1/persons/{id}" ;;
-    esac
-    printf '  %-26s %12.0f %8.2f ms %7.2f ms %10s\n' "$label" "${RPS[$t]}" "${P50[$t]}" \
-        "${P99[$t]}" "${BYTES[$t]}"
+# Rounds of nginx, locator, persons in turn: a neighbour that takes a core for a
+# while then slows one round of all three, not one target of the comparison.
+# Each figure is the median over the rounds; each ratio is taken within a round.
+declare -A R_RPS R_P50 R_P99
+printf '  %-7s %-26s %12s %10s %10s %10s\n' round target req/s p50 p99 bytes/resp
+for r in $(seq "$ROUNDS"); do
+    measure nginx "http://127.0.0.1:$NGINX_PORT" "$TMP/static.txt"
+    measure locator "http://127.0.0.1:$HABEAS_PORT" "$LOCATE_FILE"
+    measure persons "http://127.0.0.1:$HABEAS_PORT" "$PERSONS_FILE" "Bearer $TOKEN"
+    for t in nginx locator persons; do
+        R_RPS[$t,$r]=${RPS[$t]}
+        R_P50[$t,$r]=${P50[$t]}
+        R_P99[$t,$r]=${P99[$t]}
+        printf '  %-7s %-26s %12.0f %8.2f ms %7.2f ms %10s\n' "$r" "$(label "$t")" "${RPS[$t]}" \
+            "${P50[$t]}" "${P99[$t]}" "${BYTES[$t]}"
+    done
+    R_RPS[loc_ratio,$r]=$(awk -v a="${RPS[locator]}" -v b="${RPS[nginx]}" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')
+    R_RPS[per_ratio,$r]=$(awk -v a="${RPS[persons]}" -v b="${RPS[nginx]}" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')
 done
 echo
-ratio_loc=$(awk -v a="${RPS[locator]}" -v b="${RPS[nginx]}" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-ratio_per=$(awk -v a="${RPS[persons]}" -v b="${RPS[nginx]}" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-printf '  %-34s %-10s %-16s %s\n' figure measured goal ""
+printf '  %-7s %-26s %12s %10s %10s\n' median target req/s p50 p99
+for t in nginx locator persons; do
+    printf '  %-7s %-26s %12.0f %8.2f ms %7.2f ms\n' "" "$(label "$t")" "$(median R_RPS "$t")" \
+        "$(median R_P50 "$t")" "$(median R_P99 "$t")"
+done
+echo
+ratio_loc=$(printf %.2f "$(median R_RPS loc_ratio)")
+ratio_per=$(printf %.2f "$(median R_RPS per_ratio)")
+p99_loc=$(median R_P99 locator)
+p99_per=$(median R_P99 persons)
+printf '  %-34s %-10s %-16s %s\n' figure "median" goal ""
 printf '  %-34s %-10s %-16s %s\n' "locator / nginx req/s" "$ratio_loc" ">= $GOAL_RATIO" \
     "$(verdict "$ratio_loc >= $GOAL_RATIO")"
 printf '  %-34s %-10s %-16s %s\n' "persons / nginx req/s" "$ratio_per" "(reference)" ""
-printf '  %-34s %-10s %-16s %s\n' "locator p99" "$(printf %.2f "${P99[locator]}") ms" "< $GOAL_P99_MS ms" \
-    "$(verdict "${P99[locator]} < $GOAL_P99_MS")"
-printf '  %-34s %-10s %-16s %s\n' "persons p99" "$(printf %.2f "${P99[persons]}") ms" "< $GOAL_P99_MS ms" \
-    "$(verdict "${P99[persons]} < $GOAL_P99_MS")"
+printf '  %-34s %-10s %-16s %s\n' "locator p99" "$(printf %.2f "$p99_loc") ms" "< $GOAL_P99_MS ms" \
+    "$(verdict "$p99_loc < $GOAL_P99_MS")"
+printf '  %-34s %-10s %-16s %s\n' "persons p99" "$(printf %.2f "$p99_per") ms" "(reference)" ""
 if [ "$FAILED" != 0 ]; then
     echo "bench_http: some requests failed (see above)" >&2
     exit 1
