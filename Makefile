@@ -9,7 +9,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and tests need (checked by name, installed if missing).
 DEPS = build-essential cmake pkg-config libjansson-dev libsqlite3-dev libssl-dev \
-       libcmocka-dev sqlite3 libmicrohttpd-dev libutf8proc-dev curl
+       libcmocka-dev sqlite3 libmicrohttpd-dev libutf8proc-dev curl libsodium-dev \
+       libcurl4-openssl-dev
 
 .PHONY: all deps build asan run test test-fast test-asan bench lint format clean
 

@@ -47,6 +47,29 @@ typedef struct {
     char which[256]; /* the record's id */
 } store_access;
 
+/* The Merkle tree's stored nodes (ledger/merkle.h): perfect subtree (level,
+ * index), for levels >= STORE_TREE_MIN_LEVEL only; lower ones are computed from
+ * at most 2^STORE_TREE_MIN_LEVEL leaf hashes (one range read), which keeps the
+ * table at 1/16 of the log's rows. Written in the same transaction as the events
+ * they cover. */
+#define STORE_TREE_MIN_LEVEL 4
+typedef struct {
+    int level;
+    int64_t index;
+    uint8_t hash[32];
+} store_node;
+
+/* A signed tree head as stored: the checkpoint (note.h) and the figures in it. */
+#define STORE_NOTE_MAX 4096
+typedef struct {
+    int64_t id; /* assigned by head_append, increasing */
+    int64_t size;
+    uint8_t root[32];
+    char timestamp[28]; /* "YYYY-MM-DDThh:mm:ss.uuuuuuZ" */
+    char note[STORE_NOTE_MAX]; /* the signed checkpoint, NUL-terminated */
+} store_head;
+typedef int (*store_head_fn)(void *ctx, const store_head *h);
+
 typedef enum {
     STORE_OPEN = 0,   /* the ledger must exist */
     STORE_CREATE = 1, /* create a new, empty ledger; refuse if one exists */
@@ -86,6 +109,22 @@ struct store_ops {
     /* Entries with id >= from, at most limit, in id order: *out malloc'd (caller frees). */
     int (*access_list)(store *s, int64_t from, size_t limit, store_access **out, size_t *n,
                        hb_err *err);
+    /* Tree nodes, inside begin/commit (with the events they cover). */
+    int (*tree_put)(store *s, const store_node *nodes, size_t n, hb_err *err);
+    /* *found false when the node is not stored. */
+    int (*tree_get)(store *s, int level, int64_t index, uint8_t out[32], bool *found,
+                    hb_err *err);
+    /* Leaf hashes of seqs from .. from+n-1, in order, into out; *got how many exist
+     * (fewer at the end of the log). */
+    int (*leaf_hashes)(store *s, int64_t from, size_t n, uint8_t (*out)[32], size_t *got,
+                       hb_err *err);
+    /* Signed tree heads: append-only (SQL triggers refuse UPDATE and DELETE), inside
+     * begin/commit. head_append sets h->id. */
+    int (*head_append)(store *s, store_head *h, hb_err *err);
+    /* The head with the largest id; *found false when there is none. */
+    int (*head_latest)(store *s, store_head *h, bool *found, hb_err *err);
+    /* Every head in id order; fn returns non-zero to stop (returned). */
+    int (*head_scan)(store *s, store_head_fn fn, void *ctx, hb_err *err);
     void (*close)(store *s);
 };
 
@@ -158,6 +197,33 @@ static inline int store_access_list(store *s, int64_t from, size_t limit, store_
                                     size_t *n, hb_err *e)
 {
     return s->ops->access_list(s, from, limit, out, n, e);
+}
+
+static inline int store_tree_put(store *s, const store_node *n, size_t k, hb_err *e)
+{
+    return s->ops->tree_put(s, n, k, e);
+}
+static inline int store_tree_get(store *s, int level, int64_t index, uint8_t out[32], bool *found,
+                                 hb_err *e)
+{
+    return s->ops->tree_get(s, level, index, out, found, e);
+}
+static inline int store_leaf_hashes(store *s, int64_t from, size_t n, uint8_t (*out)[32],
+                                    size_t *got, hb_err *e)
+{
+    return s->ops->leaf_hashes(s, from, n, out, got, e);
+}
+static inline int store_head_append(store *s, store_head *h, hb_err *e)
+{
+    return s->ops->head_append(s, h, e);
+}
+static inline int store_head_latest(store *s, store_head *h, bool *found, hb_err *e)
+{
+    return s->ops->head_latest(s, h, found, e);
+}
+static inline int store_head_scan(store *s, store_head_fn fn, void *ctx, hb_err *e)
+{
+    return s->ops->head_scan(s, fn, ctx, e);
 }
 
 /* Backend constructors (store.c dispatches on the URI). */
