@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "ledger/ledger.h"
+#include "ledger/log.h"
 #include "rules/costs.h"
 #include "rules/eligibility.h"
 #include "rules/findings.h"
@@ -123,4 +124,13 @@ json_t *views_costs_json(const char *at, int32_t today, const costs_row *rows, s
 /* ------------------------------------------------------------ occupancy report */
 /* only: one facility, or NULL for every one. */
 json_t *views_occupancy(const state *s, const st_facility *only, const char *at);
+/* ------------------------------------------------------------ transparency log */
+/* docs/transparency.md. Hashes are standard base64 (as in the checkpoint).
+ * head: {"size", "root_hash", "timestamp", "checkpoint" (the signed note text)}
+ * inclusion: {"seq", "leaf_index", "tree_size", "leaf_hash", "root_hash",
+ *             "proof": [hash...]}
+ * consistency: {"first", "second", "first_root", "second_root", "proof": [...]} */
+json_t *views_log_head(const store_head *h);
+json_t *views_log_inclusion(const log_inclusion *p);
+json_t *views_log_consistency(const log_consistency *p);
 #endif
