@@ -55,6 +55,9 @@ bench: build
 	./$(BUILD)/bench_eligibility
 	@$(MAKE) --no-print-directory deps DEPS="wrk nginx"
 	HABEAS=$(CURDIR)/$(BUILD)/habeas bash bench/bench_http.sh
+	@$(MAKE) --no-print-directory deps DEPS="openssl"
+	HABEAS=$(CURDIR)/$(BUILD)/habeas HB_BENCH_DB=$(CURDIR)/$(BUILD)/bench_log.db bash bench/bench_verify.sh
+	./$(BUILD)/bench_proofs --db $(BUILD)/bench_log.db
 
 lint:
 	clang-format --dry-run -Werror src/*/*.[ch] tests/*.[ch] bench/*.c

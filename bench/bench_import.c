@@ -82,8 +82,8 @@ static int fail(const char *what, const hb_err *err)
 static void remove_db(const char *path)
 {
     char p[700];
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (int i = 0; i < 4; i++) {
+    const char *suffix[] = {"", "-wal", "-shm", "-journal", ".key"};
+    for (int i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s%s", path, suffix[i]);
         unlink(p);
     }

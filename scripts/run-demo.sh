@@ -3,7 +3,7 @@
 # foreground (Ctrl-C stops it gracefully). Usage: scripts/run-demo.sh BIN DB PORT
 set -euo pipefail
 bin=$1 db=$2 port=$3
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 "$bin" demo --db "$db"
 echo
 echo "API tokens for the demo (shown once; only their SHA-256 is stored):"

@@ -216,7 +216,7 @@ expect_line err.txt 'habeas: no transfer "T-404" in ledger a.db' "unknown transf
 # ---------------------------------------------------------------- verify
 run verify --db a.db
 expect_rc 0 "verify"
-expect_line out.txt "OK: $NEV records, seqs 1..$NEV, every leaf hash matches" "verify OK"
+expect_in out.txt "OK: $NEV events, " "verify OK"
 run verify --db a.db --json
 expect_json "verify --json" "d['ok'] is True and d['records'] == $NEV"
 cp a.db tampered.db

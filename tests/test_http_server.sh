@@ -184,9 +184,9 @@ expect_in server.out "(finishing 1 requests)" "the stop counts the request in fl
 run verify --db t.db
 expect_rc 0 "the ledger verifies after the stop"
 if [ "$slow" = 201 ]; then
-    expect_in out.txt "OK: 3 records" "the event posted during the stop is stored"
+    expect_in out.txt "OK: 3 events" "the event posted during the stop is stored"
 else
-    expect_in out.txt "OK: 2 records" "a refused post during the stop stored nothing"
+    expect_in out.txt "OK: 2 events" "a refused post during the stop stored nothing"
 fi
 
 run_json_checks

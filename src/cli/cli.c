@@ -29,10 +29,13 @@ static const command COMMANDS[] = {
     {"check", cmd_check, "check a transfer: each person's verdict, with reasons"},
     {"locate", cmd_locate, "the public locator: find a person by name and birth country"},
     {"report", cmd_report, "findings, costs per agreement, occupancy"},
-    {"verify", cmd_verify, "recompute every leaf hash and check the seqs"},
+    {"verify", cmd_verify, "recompute every leaf hash, check the tree and signed heads"},
     {"demo", cmd_demo, "fill a ledger with a realistic demo"},
     {"token", cmd_token, "make, list and revoke the API's Bearer tokens"},
     {"serve", cmd_serve, "serve the ledger over HTTP (JSON API) until stopped"},
+    {"key", cmd_key, "show the verifier key that checks the signed heads"},
+    {"log", cmd_log, "the signed head, inclusion and consistency proofs"},
+    {"witness", cmd_witness, "check that a log only grew since the head saved last"},
     {"help", cmd_help, "show help for a command"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof *COMMANDS)

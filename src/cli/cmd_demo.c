@@ -26,7 +26,7 @@ static const char USAGE[] =
     "options:\n"
     "  --db FILE    where to create it (default ./habeas.db, or $HABEAS_DB)\n"
     "  --seed N     the seed for names, dates and cells (default 20250315)\n"
-    "  --force      remove an existing FILE (and its -wal/-shm) first\n"
+    "  --force      remove an existing FILE (and its -wal/-shm and .key) first\n"
     "  --json       print the summary as a JSON object on stdout\n"
     "  -h, --help   show this help\n"
     "\n"
@@ -44,10 +44,11 @@ static bool exists(const char *db)
     return is_file(db) && (stat(db, &st) == 0 || errno != ENOENT);
 }
 
-/* The ledger file and SQLite's companions. ENOENT is not an error. */
+/* The ledger file, SQLite's companions and the demo's signing key (a new ledger
+ * makes a new key and refuses to overwrite one). ENOENT is not an error. */
 static int remove_ledger(const char *db)
 {
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal", ".key"};
     char path[4200];
     for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
         snprintf(path, sizeof path, "%s%s", db, suffix[i]);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "ledger/log.h"
 #include "cli/out.h"
 
 #define DEFAULT_MAX_ERRORS 20
@@ -47,6 +48,8 @@ static void remove_created(const char *db)
         snprintf(path, sizeof path, "%s%s", db, suffix[i]);
         unlink(path);
     }
+    log_key_path(db, path, sizeof path); /* made with the ledger: a retry would be refused */
+    unlink(path);
 }
 
 static int open_empty(const opts *o, ledger **l, bool *created)

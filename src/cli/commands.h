@@ -17,4 +17,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_witness(int argc, char **argv);
 #endif

@@ -13,7 +13,9 @@
  * reading thread at a time, taken from a pool with http_app_reader and given
  * back with http_app_reader_end, inside the read lock: readers read the log in
  * parallel, and no write is in progress while they do, so each sees every
- * record the state holds. */
+ * record the state holds. The transparency log's routes (api_log.c) take a
+ * reader without the read lock: they read only the tree, heads and size, which
+ * are append-only, so any committed size reads the same whenever it is read. */
 #ifndef HB_HTTP_APP_H
 #define HB_HTTP_APP_H
 #include <pthread.h>
@@ -69,7 +71,8 @@ void http_app_write(http_app *a);
 void http_app_write_end(http_app *a);
 /* A read-only connection for this thread's reads of the stored log, opened when
  * none is free and fewer than cfg.readers are open, else waited for; the caller
- * holds the read lock and gives it back with http_app_reader_end. 0, or
+ * holds the read lock (unless it reads only what appends never change, as
+ * above) and gives it back with http_app_reader_end. 0, or
  * HB_EINTERNAL (a connection could not be opened: err says). */
 int http_app_reader(http_app *a, store **out, hb_err *err);
 void http_app_reader_end(http_app *a, store *st);

@@ -33,6 +33,11 @@ static const unsigned ROUTE_ROLES[R__COUNT] = {
     [R_REPORT_OCCUPANCY] = STAFF,
     [R_LOCATE] = EVERYONE,
     [R_ACCESS_LOG] = ADMIN | COURT | INSPECTOR,
+    /* Transparency is for everyone: heads and proofs are hashes and sizes, never
+     * a record, and a witness or a family's lawyer checks them without a token. */
+    [R_LOG_HEAD] = EVERYONE,
+    [R_LOG_INCLUSION] = EVERYONE,
+    [R_LOG_CONSISTENCY] = EVERYONE,
 };
 
 static const unsigned EVENT_ROLES[EV__COUNT] = {

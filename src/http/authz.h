@@ -1,11 +1,10 @@
 /* authz: who may do what, one table for the whole API (authz.c).
  *
  * Per route: the roles that may call it (the public role included where the route
- * is public: healthz, openapi, locate, metrics). Per event type: the roles that
- * may POST it (e.g. court: hold.placed/lifted; transport: transfer.departed/
- * arrived; records: registrations, custody, statuses; inspector: count.recorded,
- * condition.observed; admin: everything). A test walks every route x role and
- * every event type x role against this table. */
+ * is public: healthz, openapi, locate, metrics, the log head and its proofs). Per event type: the
+ * roles that may POST it (e.g. court: hold.placed/lifted; transport: transfer.departed/ arrived;
+ * records: registrations, custody, statuses; inspector: count.recorded, condition.observed; admin:
+ * everything). A test walks every route x role and every event type x role against this table. */
 #ifndef HB_HTTP_AUTHZ_H
 #define HB_HTTP_AUTHZ_H
 #include <stdbool.h>

@@ -24,6 +24,11 @@ static const http_route ROUTES[R__COUNT] = {
      "occupancy per facility and unit"},
     {R_LOCATE, "GET", "/v1/locate", api_locate, "the public locator"},
     {R_ACCESS_LOG, "GET", "/v1/access-log", api_access_log, "who read which person's record"},
+    {R_LOG_HEAD, "GET", "/v1/log/head", api_log_head, "the newest signed tree head"},
+    {R_LOG_INCLUSION, "GET", "/v1/log/proof/inclusion", api_log_inclusion,
+     "proof that a record is in the log at a size"},
+    {R_LOG_CONSISTENCY, "GET", "/v1/log/proof/consistency", api_log_consistency,
+     "proof that a smaller log is a prefix of a larger one"},
 };
 
 const http_route *routes_table(void)

@@ -23,6 +23,9 @@ typedef enum {
     R_REPORT_OCCUPANCY,
     R_LOCATE,
     R_ACCESS_LOG,
+    R_LOG_HEAD,
+    R_LOG_INCLUSION,
+    R_LOG_CONSISTENCY,
     R__COUNT
 } route_id;
 
@@ -60,4 +63,8 @@ int api_report_occupancy(http_call *c, http_resp *out);
 int api_locate(http_call *c, http_resp *out);
 /* api_access.c (helper "authz"): */
 int api_access_log(http_call *c, http_resp *out);
+/* api_log.c (helper "http"): the transparency log. */
+int api_log_head(http_call *c, http_resp *out);
+int api_log_inclusion(http_call *c, http_resp *out);
+int api_log_consistency(http_call *c, http_resp *out);
 #endif

@@ -1,5 +1,8 @@
 /* batch: stage events (check, apply, wrap in a record, canonicalise, hash) and
- * commit them in one store transaction, or undo everything. */
+ * commit them in one store transaction, or undo everything. The transaction also
+ * holds the Merkle nodes the batch's leaves complete (writer.c) and, when the
+ * batch appended anything, one signed head of the new size: heads are signed per
+ * batch, not per event. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,7 @@ int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err 
     if (l->batch) return hb_fail(err, HB_EINTERNAL, "a batch is already open on this ledger");
     if (!actor || !*actor)
         return hb_fail(err, HB_EINPUT, "no actor: say who is recording the events");
+    if (l->no_append[0]) return hb_fail(err, HB_EINPUT, "%s", l->no_append);
     ledger_batch *b = calloc(1, sizeof *b);
     if (!b) return hb_fail(err, HB_EINTERNAL, "out of memory");
     b->l = l;
@@ -62,6 +66,8 @@ int ledger_batch_begin(ledger *l, const char *actor, ledger_batch **out, hb_err 
     b->at.text = (hb_str){b->recorded_at, (uint32_t)strlen(b->recorded_at)};
     b->first = b->next = l->size + 1;
     b->w.st = l->st;
+    b->w.tree = &l->tree;
+    b->saved = l->tree;
     int rc = store_begin(l->st, err);
     if (rc) {
         batch_free(b);
@@ -182,6 +188,7 @@ void ledger_batch_abort(ledger_batch *b)
 {
     writer_cancel(b);
     store_rollback(b->l->st, NULL);
+    b->l->tree = b->saved;
     state_rollback(b->l->state);
     if (b->l->obs.rollback) b->l->obs.rollback(b->l->obs.ctx);
     batch_free(b);
@@ -197,6 +204,12 @@ int ledger_batch_commit(ledger_batch *b, int64_t *first, int64_t *last, hb_err *
                      b->refused == 1 ? " was" : "s were");
     }
     if (!rc) rc = writer_finish(b, err);
+    if (!rc && b->l->tree.size != (uint64_t)(b->next - 1))
+        rc = hb_fail(err, HB_EINTERNAL,
+                     "the Merkle tree holds %llu leaves but the log %lld events: a bug in "
+                     "habeas (nothing was stored)",
+                     (unsigned long long)b->l->tree.size, (long long)(b->next - 1));
+    if (!rc && b->next > b->first) rc = ledger_log_sign(b->l, b->at.us, err);
     if (!rc) rc = store_commit(b->l->st, err);
     if (rc) {
         ledger_batch_abort(b);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include "ledger/ledger.h"
+#include "ledger/log_internal.h"
 #include "ledger/pipeq_internal.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -16,6 +17,11 @@ struct ledger {
     int64_t size;        /* last committed seq */
     ledger_batch *batch; /* the open batch, or NULL */
     ledger_observer obs; /* all NULL when none */
+    /* The tree's right edge: at size between batches; during one, at the rows the
+     * store writer has appended (only the thread that appends touches it). */
+    merkle_frontier tree;
+    note_key key;         /* the signing key, valid when !no_append[0] */
+    char no_append[2048]; /* why appends are refused ("" when they are not) */
 };
 
 /* Apply a checked event to the state, telling the observer before and after.
@@ -37,11 +43,20 @@ typedef struct {
     bool unhashed[CHUNK_ROWS]; /* import leaves hashing to the writer thread */
 } chunk;
 
+/* Tree nodes a chunk completes, gathered for one tree_put: 4096 leaves complete
+ * at most 256 + 128 + ... + 1 + 60 nodes of level >= 4; a fuller buffer is
+ * flushed early. */
+#define WRITER_NODES 576
+
 /* The store writer: a thread started when a batch fills its first chunk, so that
  * SQLite inserts one chunk while the caller prepares the next. Only the writer
- * touches the store connection between its start and writer_finish. */
+ * touches the store connection and the ledger's tree between its start and
+ * writer_finish. */
 typedef struct {
     store *st;
+    merkle_frontier *tree; /* the ledger's */
+    store_node nodes[WRITER_NODES];
+    size_t n_nodes;
     pipeq full, free;
     pthread_t thread;
     bool running;
@@ -61,9 +76,23 @@ struct ledger_batch {
     int broken;          /* HB_EINTERNAL once storage or memory failed (err says) */
     hb_err err;
     chunk *chunks[CHUNKS];
-    chunk *cur; /* the chunk being filled */
+    chunk *cur;            /* the chunk being filled */
+    merkle_frontier saved; /* l->tree at begin: put back by abort */
     writer w;
 };
+
+/* log_keys.c: the signing key and the heads (log.h). key_path is log_key_path's.
+ * ledger_log_create: on a ledger just created (empty, no transaction open), the
+ * key file (0600), meta origin and vkey, and the head of the empty log; on
+ * failure the key file is gone again (the caller removes the database).
+ * ledger_log_open: after replay, loads the key (or says in no_append why appends
+ * are refused), upgrades a ledger written before the tree when writable, and
+ * loads l->tree. HB_EINPUT when the key file is unsafe or not this ledger's.
+ * ledger_log_sign: inside the batch's transaction, the signed head of l->tree
+ * timestamped at_us. */
+int ledger_log_create(ledger *l, const char *key_path, hb_err *err);
+int ledger_log_open(ledger *l, const char *key_path, bool writable, hb_err *err);
+int ledger_log_sign(ledger *l, int64_t at_us, hb_err *err);
 
 /* writer.c: hash the rows staged without their hash. 0 or HB_EINTERNAL. */
 int chunk_hash(chunk *c, hb_err *err);

@@ -25,8 +25,8 @@
 #include "util/err.h"
 
 #define NOTE_NAME_MAX 128
-#define NOTE_VKEY_MAX 256 /* a verifier key's text, NUL included */
-#define NOTE_BYTES_MAX 4096     /* a signed note we accept or make, bytes */
+#define NOTE_VKEY_MAX 256   /* a verifier key's text, NUL included */
+#define NOTE_BYTES_MAX 4096 /* a signed note we accept or make, bytes */
 
 typedef struct {
     char name[NOTE_NAME_MAX + 1];

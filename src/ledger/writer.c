@@ -2,7 +2,12 @@
  * prepares the next one (SQLite's inserts are about half of an import's work).
  * Started on a batch's first full chunk, so a small batch never starts a thread.
  * The store connection is used by one thread at a time: the writer from its start
- * until writer_finish or writer_cancel joins it, the caller before and after. */
+ * until writer_finish or writer_cancel joins it, the caller before and after.
+ * The ledger's Merkle frontier follows the rows appended, in the same hands: each
+ * row's leaf hash is pushed as the row goes to the store, and the nodes of level
+ * >= STORE_TREE_MIN_LEVEL this completes go to the store in the same
+ * transaction. */
+#include <string.h>
 #include "ledger/ledger_internal.h"
 #include "ledger/leaf.h"
 
@@ -24,14 +29,53 @@ int chunk_hash(chunk *c, hb_err *err)
     return 0;
 }
 
+typedef struct {
+    writer *w;
+    hb_err *err;
+} emit_ctx;
+
+static int flush_nodes(writer *w, hb_err *err)
+{
+    int rc = w->n_nodes ? store_tree_put(w->st, w->nodes, w->n_nodes, err) : 0;
+    w->n_nodes = 0;
+    return rc;
+}
+
+static int keep_node(void *ctx, int level, uint64_t index, const uint8_t h[MERKLE_HASH])
+{
+    if (level < STORE_TREE_MIN_LEVEL) return 0;
+    emit_ctx *e = ctx;
+    writer *w = e->w;
+    if (w->n_nodes == WRITER_NODES) {
+        int rc = flush_nodes(w, e->err);
+        if (rc) return rc;
+    }
+    store_node *n = &w->nodes[w->n_nodes++];
+    n->level = level;
+    n->index = (int64_t)index;
+    memcpy(n->hash, h, MERKLE_HASH);
+    return 0;
+}
+
+/* Hashes what is unhashed, appends the rows, then the tree nodes they complete. */
+static int chunk_store(writer *w, chunk *c, hb_err *err)
+{
+    int rc = chunk_hash(c, err);
+    if (!rc && c->n) rc = store_append(w->st, c->rows, c->n, err);
+    emit_ctx e = {w, err};
+    for (size_t i = 0; !rc && i < c->n; i++)
+        rc = merkle_frontier_push(w->tree, c->hash[i], keep_node, &e);
+    if (!rc) rc = flush_nodes(w, err);
+    return rc;
+}
+
 static void *writer_main(void *arg)
 {
     writer *w = arg;
     chunk *c;
     while ((c = pipeq_pop(&w->full))) {
         if (!atomic_load(&w->rc) && !atomic_load(&w->stop)) {
-            int rc = chunk_hash(c, &w->err);
-            if (!rc) rc = store_append(w->st, c->rows, c->n, &w->err);
+            int rc = chunk_store(w, c, &w->err);
             if (rc) atomic_store(&w->rc, rc); /* after err is written: readers check rc first */
         }
         c->n = 0;
@@ -97,8 +141,7 @@ int writer_finish(ledger_batch *b, hb_err *err)
     chunk *c = b->cur;
     fix_rows(c);
     if (!w->running) {
-        int rc = chunk_hash(c, err);
-        if (!rc && c->n) rc = store_append(w->st, c->rows, c->n, err);
+        int rc = chunk_store(w, c, err);
         c->n = 0;
         buf_clear(&c->bodies);
         return rc;

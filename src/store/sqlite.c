@@ -217,6 +217,7 @@ static void sq_close(store *st)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     sqlite_aux_finalize(s);
+    sqlite_tree_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -236,5 +237,11 @@ const struct store_ops sqlite_ops = {
     .token_revoke = sqlite_token_revoke,
     .access_append = sqlite_access_append,
     .access_list = sqlite_access_list,
+    .tree_put = sqlite_tree_put,
+    .tree_get = sqlite_tree_get,
+    .leaf_hashes = sqlite_leaf_hashes,
+    .head_append = sqlite_head_append,
+    .head_latest = sqlite_head_latest,
+    .head_scan = sqlite_head_scan,
     .close = sq_close,
 };

@@ -1,5 +1,6 @@
-/* sqlite_internal: the SQLite backend's connection, shared by its two files
- * (sqlite_open.c makes or checks the file; sqlite.c runs the store ops). */
+/* sqlite_internal: the SQLite backend's connection, shared by its files
+ * (sqlite_open.c makes or checks the file; sqlite.c runs the store ops;
+ * sqlite_aux.c tokens and the access log; sqlite_tree.c tree nodes and heads). */
 #ifndef HB_SQLITE_INTERNAL_H
 #define HB_SQLITE_INTERNAL_H
 #include <sqlite3.h>
@@ -23,6 +24,9 @@ typedef struct {
     sqlite3_stmt *mget, *mset;
     /* Tokens and the access log (sqlite_aux.c), prepared on first use. */
     sqlite3_stmt *tins, *thash, *tlist, *trev, *ains, *alist;
+    /* Tree nodes, leaf hashes and tree heads (sqlite_tree.c), prepared on first use. */
+    sqlite3_stmt *nput, *nget, *leaves, *hins, *hlast, *hscan;
+    bool hscanning;   /* head_scan is stepping: a nested one prepares its own */
     bool sync_normal; /* the access log's no-fsync mode is on (sqlite_aux.c) */
     /* Tokens recently found by hash: a lookup in SQLite costs ~17 us (file locks),
      * paid by every API request. Entries live 1 s; writes here clear them. */
@@ -60,4 +64,15 @@ int sqlite_token_revoke(store *st, int64_t id, const char *at, bool *changed, hb
 int sqlite_access_append(store *st, store_access *a, size_t n, hb_err *err);
 int sqlite_access_list(store *st, int64_t from, size_t limit, store_access **out, size_t *n,
                        hb_err *err);
+/* Creates the tree and heads tables when missing, so ledgers made before them
+ * gain them on open. 0 or HB_EINTERNAL. */
+int sqlite_tree_tables(sqlite_store *s, hb_err *err);
+void sqlite_tree_finalize(sqlite_store *s);
+int sqlite_tree_put(store *st, const store_node *nodes, size_t n, hb_err *err);
+int sqlite_tree_get(store *st, int level, int64_t index, uint8_t out[32], bool *found, hb_err *err);
+int sqlite_leaf_hashes(store *st, int64_t from, size_t n, uint8_t (*out)[32], size_t *got,
+                       hb_err *err);
+int sqlite_head_append(store *st, store_head *h, hb_err *err);
+int sqlite_head_latest(store *st, store_head *h, bool *found, hb_err *err);
+int sqlite_head_scan(store *st, store_head_fn fn, void *ctx, hb_err *err);
 #endif

@@ -142,7 +142,8 @@ static int open_existing(sqlite_store *s, hb_err *err)
 
 /* A reader beside the writer: the file must already be in WAL mode (every ledger
  * is, from init), since only then does a reader see each commit without blocking
- * the writer. Nothing is written: no pragma that changes the file, no aux tables. */
+ * the writer. Nothing is written: no pragma that changes the file, no aux or tree
+ * tables. */
 static int open_read(sqlite_store *s, hb_err *err)
 {
     if (check_file(s->base.uri, err)) return HB_EINPUT;
@@ -247,6 +248,7 @@ int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *er
              : mode == STORE_READ ? open_read(s, err)
                                   : open_existing(s, err);
     if (!rc && mode != STORE_READ) rc = sqlite_aux_tables(s, err);
+    if (!rc && mode != STORE_READ) rc = sqlite_tree_tables(s, err);
     if (!rc) rc = sqlite_prepare(s, err);
     if (rc) {
         sqlite_ops.close(&s->base);

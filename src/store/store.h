@@ -65,7 +65,7 @@ typedef struct {
     int64_t id; /* assigned by head_append, increasing */
     int64_t size;
     uint8_t root[32];
-    char timestamp[28]; /* "YYYY-MM-DDThh:mm:ss.uuuuuuZ" */
+    char timestamp[28];        /* "YYYY-MM-DDThh:mm:ss.uuuuuuZ" */
     char note[STORE_NOTE_MAX]; /* the signed checkpoint, NUL-terminated */
 } store_head;
 typedef int (*store_head_fn)(void *ctx, const store_head *h);
@@ -112,8 +112,7 @@ struct store_ops {
     /* Tree nodes, inside begin/commit (with the events they cover). */
     int (*tree_put)(store *s, const store_node *nodes, size_t n, hb_err *err);
     /* *found false when the node is not stored. */
-    int (*tree_get)(store *s, int level, int64_t index, uint8_t out[32], bool *found,
-                    hb_err *err);
+    int (*tree_get)(store *s, int level, int64_t index, uint8_t out[32], bool *found, hb_err *err);
     /* Leaf hashes of seqs from .. from+n-1, in order, into out; *got how many exist
      * (fewer at the end of the log). */
     int (*leaf_hashes)(store *s, int64_t from, size_t n, uint8_t (*out)[32], size_t *got,

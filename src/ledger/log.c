@@ -1,0 +1,205 @@
+/* log: the read side of the transparency log (log.h): key path, verifier key,
+ * heads, roots and proofs, over any connection to the ledger's database.
+ *
+ * The tree is read through log_reader: perfect subtrees of level >=
+ * STORE_TREE_MIN_LEVEL are stored nodes; lower ones span at most one block of 16
+ * leaves and are hashed up from one leaf_hashes read, so a proof costs O(log n)
+ * point reads plus at most two block reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ledger/log_internal.h"
+
+#define BLOCK ((int64_t)1 << STORE_TREE_MIN_LEVEL)
+
+void log_key_path(const char *uri, char *out, size_t n)
+{
+    const char *env = getenv("HABEAS_KEY_FILE");
+    if (env && *env)
+        snprintf(out, n, "%s", env);
+    else
+        snprintf(out, n, "%s.key", uri);
+}
+
+int log_vkey(store *st, note_vkey *out, hb_err *err)
+{
+    char *vkey = NULL, *origin = NULL; /* malloc'd by the store: freed below */
+    int rc = store_meta_get(st, "vkey", &vkey, err);
+    if (!rc) rc = store_meta_get(st, "origin", &origin, err);
+    if (!rc && (!vkey || !origin))
+        rc = hb_fail(err, HB_EINPUT,
+                     "%s has no verifier key: it was written before signed tree heads existed "
+                     "and has not been opened for writing since (open it once for writing, "
+                     "e.g. with `habeas import`, to give it a key and its first signed head)",
+                     st->uri);
+    if (!rc) {
+        hb_err why = {0};
+        if (note_vkey_parse(vkey, strlen(vkey), out, &why))
+            rc = hb_fail(err, HB_EINPUT,
+                         "%s: the verifier key in its meta table does not parse: %s (the file "
+                         "was altered outside habeas)",
+                         st->uri, why.msg);
+        else if (strcmp(out->name, origin) != 0)
+            rc = hb_fail(err, HB_EINPUT,
+                         "%s: the verifier key is named \"%s\" but the log's origin is \"%s\" "
+                         "(the file was altered outside habeas)",
+                         st->uri, out->name, origin);
+    }
+    free(vkey);
+    free(origin);
+    return rc;
+}
+
+int log_head(store *st, store_head *out, hb_err *err)
+{
+    bool found;
+    int rc = store_head_latest(st, out, &found, err);
+    if (rc) return rc;
+    if (!found)
+        return hb_fail(err, HB_EINPUT,
+                       "%s has no signed tree head: it was written before signed heads existed "
+                       "(open it once for writing, e.g. with `habeas import`, to sign one)",
+                       st->uri);
+    return 0;
+}
+
+int log_size(store *st, int64_t *out, hb_err *err)
+{
+    return store_size(st, out, err);
+}
+
+/* The cached block holds at least the leaves [from, from + n) (seqs). */
+static int read_block(log_reader_ctx *c, int64_t from, size_t n)
+{
+    int64_t start = (from - 1) / BLOCK * BLOCK + 1;
+    if (c->block_from == start && from + (int64_t)n <= start + (int64_t)c->block_n) return 0;
+    c->block_from = 0;
+    size_t got;
+    int rc = store_leaf_hashes(c->st, start, (size_t)BLOCK, c->block, &got, c->err);
+    if (rc) return rc;
+    c->block_from = start;
+    c->block_n = got;
+    if (from + (int64_t)n <= start + (int64_t)got) return 0;
+    return hb_fail(c->err, HB_EINTERNAL,
+                   "%s: the Merkle tree needs the leaves of seqs %lld..%lld but the log ends at "
+                   "seq %lld",
+                   c->st->uri, (long long)from, (long long)(from + (int64_t)n - 1),
+                   (long long)(start + (int64_t)got - 1));
+}
+
+static int reader_node(void *ctx, int level, uint64_t index, uint8_t out[MERKLE_HASH])
+{
+    log_reader_ctx *c = ctx;
+    int64_t first = (int64_t)(index << level) + 1; /* seq of its first leaf */
+    if (level >= STORE_TREE_MIN_LEVEL) {
+        bool found;
+        int rc = store_tree_get(c->st, level, (int64_t)index, out, &found, c->err);
+        if (rc) return rc;
+        if (found) return 0;
+        return hb_fail(c->err, HB_EINTERNAL,
+                       "%s: the Merkle tree node (level %d, index %llu) covering seqs "
+                       "%lld..%lld is not stored (the file was damaged or altered outside "
+                       "habeas: run `habeas verify`)",
+                       c->st->uri, level, (unsigned long long)index, (long long)first,
+                       (long long)(first + ((int64_t)1 << level) - 1));
+    }
+    size_t n = (size_t)1 << level;
+    int rc = read_block(c, first, n);
+    if (rc) return rc;
+    uint8_t h[1 << STORE_TREE_MIN_LEVEL][32];
+    memcpy(h, c->block[first - c->block_from], n * 32);
+    for (; n > 1; n /= 2)
+        for (size_t i = 0; i < n / 2; i++)
+            merkle_node(h[2 * i], h[2 * i + 1], h[i]);
+    memcpy(out, h[0], 32);
+    return 0;
+}
+
+void log_reader_init(log_reader_ctx *c, store *st, hb_err *err, merkle_reader *out)
+{
+    c->st = st;
+    c->err = err;
+    c->block_from = 0;
+    c->block_n = 0;
+    out->ctx = c;
+    out->node = reader_node;
+}
+
+/* 0 when 1 <= lo <= hi <= the log's size; else HB_EINPUT, err saying `what` (a
+ * sentence naming lo and hi) cannot be done and why. */
+static int check_range(store *st, const char *what, int64_t lo, int64_t hi, hb_err *err)
+{
+    int64_t n;
+    int rc = store_size(st, &n, err);
+    if (rc) return rc;
+    if (lo >= 1 && lo <= hi && hi <= n) return 0;
+    return hb_fail(err, HB_EINPUT, "%s: %s (the log holds %lld leaves)", what,
+                   lo < 1    ? "the first must be at least 1"
+                   : lo > hi ? "the first is over the second"
+                             : "the second is over the log's size",
+                   (long long)n);
+}
+
+int log_root(store *st, int64_t size, uint8_t out[32], hb_err *err)
+{
+    int64_t n;
+    int rc = store_size(st, &n, err);
+    if (rc) return rc;
+    if (size < 0 || size > n)
+        return hb_fail(err, HB_EINPUT,
+                       "no tree of size %lld: the log holds %lld leaves (ask for 0..%lld)",
+                       (long long)size, (long long)n, (long long)n);
+    log_reader_ctx c;
+    merkle_reader r;
+    log_reader_init(&c, st, err, &r);
+    return merkle_root(&r, (uint64_t)size, out);
+}
+
+int log_prove(store *st, int64_t seq, int64_t size, log_inclusion *out, hb_err *err)
+{
+    int rc;
+    if (size == 0) {
+        /* Big (a 4 KiB note): on the heap. Freed below. */
+        store_head *h = malloc(sizeof *h);
+        if (!h) return hb_fail(err, HB_EINTERNAL, "out of memory");
+        rc = log_head(st, h, err);
+        size = h->size;
+        free(h);
+        if (rc) return rc;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "no inclusion proof of seq %lld in the tree of size %lld",
+             (long long)seq, (long long)size);
+    if ((rc = check_range(st, what, seq, size, err))) return rc;
+    log_reader_ctx c;
+    merkle_reader r;
+    log_reader_init(&c, st, err, &r);
+    out->seq = seq;
+    out->size = size;
+    if ((rc = reader_node(&c, 0, (uint64_t)(seq - 1), out->leaf))) return rc;
+    if ((rc = merkle_root(&r, (uint64_t)size, out->root))) return rc;
+    if ((rc = merkle_inclusion(&r, (uint64_t)(seq - 1), (uint64_t)size, &out->proof)) < 0)
+        return hb_fail(err, HB_EINTERNAL, "%s: %s: refused by the Merkle code", st->uri, what);
+    return rc;
+}
+
+int log_consistent(store *st, int64_t first, int64_t second, log_consistency *out, hb_err *err)
+{
+    char what[96];
+    snprintf(what, sizeof what, "no consistency proof from size %lld to size %lld",
+             (long long)first, (long long)second);
+    int rc = check_range(st, what, first, second, err);
+    if (rc) return rc;
+    log_reader_ctx c;
+    merkle_reader r;
+    log_reader_init(&c, st, err, &r);
+    out->first = first;
+    out->second = second;
+    if ((rc = merkle_root(&r, (uint64_t)first, out->first_root))) return rc;
+    if ((rc = merkle_root(&r, (uint64_t)second, out->second_root))) return rc;
+    if ((rc = merkle_consistency(&r, (uint64_t)first, (uint64_t)second, &out->proof)) < 0)
+        return hb_fail(err, HB_EINTERNAL,
+                       "%s: consistency from %lld to %lld: refused by the Merkle code", st->uri,
+                       (long long)first, (long long)second);
+    return rc;
+}
