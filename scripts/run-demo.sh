@@ -18,10 +18,14 @@ Try, while the server runs (the locator and /healthz need no token):
   curl -s -H "Authorization: Bearer <records token>" $base/v1/persons/P-000001
   curl -s -H "Authorization: Bearer <inspector token>" '$base/v1/findings?severity=critical'
   curl -s $base/v1/openapi.json | head -c 300; echo
+  curl -s $base/v1/log/head; echo                 # the signed checkpoint (public)
+  curl -s '$base/v1/log/proof/inclusion?seq=1'; echo
 The same ledger from the CLI:
   $bin check transfer T-2025-0315 --at 2025-03-15T17:00:00-04:00 --db $db
   $bin report findings --severity critical --db $db
   $bin report costs --db $db
+  $bin verify --db $db                            # every event, the Merkle tree, every signed head
+  $bin key show --db $db | head -1 > demo.vkey && $bin witness --head seen.txt --key @demo.vkey $db
 
 MSG
 exec "$bin" serve --db "$db" --listen "127.0.0.1:$port"

@@ -8,6 +8,7 @@
  * parameters; 404s; the JSON is the CLI's (the binary run on the same file); and
  * four reader threads beside a writer. */
 #include "testutil.h"
+#include "http_call.h"
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,84 +23,18 @@
 #define HB_SOURCE_DIR "."
 #endif
 
-static http_app *APP;
-static const char *DB;
-static char AUTH[ROLE__COUNT][128]; /* "Bearer hb_..." per role; "" for the public */
-
 static int setup(void **ctx)
 {
     (void)ctx;
-    APP = tu_example_app("api.db", NULL);
-    DB = strdup(APP->cfg.db);
-    hb_err err = {0};
-    for (int r = ROLE_ADMIN; r < ROLE__COUNT; r++) {
-        char *secret;
-        token_info info;
-        char name[64];
-        snprintf(name, sizeof name, "api %s", http_role_name((http_role)r));
-        assert_int_equal(tokens_create(APP->aux, (http_role)r, name, &secret, &info, &err), 0);
-        snprintf(AUTH[r], sizeof AUTH[r], "Bearer %s", secret);
-        free(secret);
-    }
+    hc_open("api.db", NULL);
     return 0;
 }
 
 static int teardown(void **ctx)
 {
     (void)ctx;
-    http_app_close(APP);
-    free((void *)DB);
+    hc_close();
     return 0;
-}
-
-/* ------------------------------------------------------------------ calls */
-
-typedef struct {
-    int status;
-    char ctype[64];
-    json_t *j; /* the parsed body; owner: reply_free */
-    char *text;
-} reply;
-
-static void reply_free(reply *r)
-{
-    json_decref(r->j);
-    free(r->text);
-}
-
-/* query: "a=1&b=2" (no escapes) or NULL. */
-static reply call_as(http_role role, const char *method, const char *path, const char *query,
-                     const char *body)
-{
-    http_param params[8];
-    char qbuf[512] = "";
-    size_t nq = 0;
-    if (query) {
-        snprintf(qbuf, sizeof qbuf, "%s", query);
-        for (char *save = NULL, *kv = strtok_r(qbuf, "&", &save); kv && nq < 8;
-             kv = strtok_r(NULL, "&", &save)) {
-            char *eq = strchr(kv, '=');
-            if (eq) *eq = '\0';
-            params[nq++] = (http_param){kv, eq ? eq + 1 : ""};
-        }
-    }
-    http_req req = {method,
-                    path,
-                    params,
-                    nq,
-                    role == ROLE_PUBLIC ? NULL : AUTH[role],
-                    "127.0.0.1",
-                    body,
-                    body ? strlen(body) : 0};
-    http_resp out;
-    http_resp_init(&out);
-    http_dispatch(APP, &req, &out);
-    reply r = {.status = out.status};
-    snprintf(r.ctype, sizeof r.ctype, "%s", out.content_type ? out.content_type : "");
-    r.text = strdup(out.body.p ? out.body.p : "");
-    r.j = json_loads(r.text, 0, NULL);
-    http_resp_free(&out);
-    return r;
 }
 
 static reply call(const char *method, const char *path, const char *query, const char *body)

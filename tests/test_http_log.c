@@ -11,6 +11,7 @@
  * role, the public included, allowed; and after a POST /v1/events batch, the new
  * head's size, signature, and proofs linking it to the old head. */
 #include "testutil.h"
+#include "http_call.h"
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -25,85 +26,20 @@
 #include "ledger/note.h"
 #include "views/views.h"
 
-static http_app *APP;
-static const char *DB;
 static int64_t EVENTS;
-static char AUTH[ROLE__COUNT][128]; /* "Bearer hb_..." per role; "" for the public */
 
 static int setup(void **ctx)
 {
     (void)ctx;
-    APP = tu_example_app("log.db", &EVENTS);
-    DB = strdup(APP->cfg.db);
-    hb_err err = {0};
-    for (int r = ROLE_ADMIN; r < ROLE__COUNT; r++) {
-        char *secret; /* freed here: AUTH keeps the header */
-        token_info info;
-        char name[64];
-        snprintf(name, sizeof name, "log %s", http_role_name((http_role)r));
-        assert_int_equal(tokens_create(APP->aux, (http_role)r, name, &secret, &info, &err), 0);
-        snprintf(AUTH[r], sizeof AUTH[r], "Bearer %s", secret);
-        free(secret);
-    }
+    hc_open("log.db", &EVENTS);
     return 0;
 }
 
 static int teardown(void **ctx)
 {
     (void)ctx;
-    http_app_close(APP);
-    free((void *)DB);
+    hc_close();
     return 0;
-}
-
-/* ------------------------------------------------------------------ calls */
-
-typedef struct {
-    int status;
-    char ctype[64];
-    json_t *j; /* the parsed body; owner: reply_free */
-    char *text;
-} reply;
-
-static void reply_free(reply *r)
-{
-    json_decref(r->j);
-    free(r->text);
-}
-
-/* query: "a=1&b=2" (no escapes) or NULL. */
-static reply call_as(http_role role, const char *method, const char *path, const char *query,
-                     const char *body)
-{
-    http_param params[8];
-    char qbuf[512] = "";
-    size_t nq = 0;
-    if (query) {
-        snprintf(qbuf, sizeof qbuf, "%s", query);
-        for (char *save = NULL, *kv = strtok_r(qbuf, "&", &save); kv && nq < 8;
-             kv = strtok_r(NULL, "&", &save)) {
-            char *eq = strchr(kv, '=');
-            if (eq) *eq = '\0';
-            params[nq++] = (http_param){kv, eq ? eq + 1 : ""};
-        }
-    }
-    http_req req = {method,
-                    path,
-                    params,
-                    nq,
-                    role == ROLE_PUBLIC ? NULL : AUTH[role],
-                    "127.0.0.1",
-                    body,
-                    body ? strlen(body) : 0};
-    http_resp out;
-    http_resp_init(&out);
-    http_dispatch(APP, &req, &out);
-    reply r = {.status = out.status};
-    snprintf(r.ctype, sizeof r.ctype, "%s", out.content_type ? out.content_type : "");
-    r.text = strdup(out.body.p ? out.body.p : "");
-    r.j = json_loads(r.text, 0, NULL);
-    http_resp_free(&out);
-    return r;
 }
 
 /* A GET as the public that must answer 200 with JSON. */
