@@ -121,7 +121,9 @@ for r in $(seq "$ROUNDS"); do
     openssl speed -seconds 3 sha256 >"$TMP/ossl.out" 2>/dev/null || die "openssl speed failed"
     big8=$(ossl_col "$TMP/ossl.out" 8192)
     big16=$(ossl_col "$TMP/ossl.out" 16384)
-    [ -n "$big8" ] && [ "$big8" -gt 0 ] || die "cannot read openssl speed's output: $(tail -3 "$TMP/ossl.out")"
+    if [ -z "$big8" ] || [ "$big8" -le 0 ]; then
+        die "cannot read openssl speed's output: $(tail -3 "$TMP/ossl.out")"
+    fi
     R[big,$r]=$((big8 > big16 ? big8 : big16))
     R[matched,$r]=$(ossl_col "$TMP/ossl.out" "$MATCHED")
     # /usr/bin/time is not everywhere; bash's time keyword is.
