@@ -1,10 +1,12 @@
 /* store_tree: the SQLite backend's Merkle tree nodes, leaf-hash range reads and
  * signed tree heads: round trips, ranges, transactions, the append-only triggers,
- * read-only connections, and ledgers made before these tables. */
+ * read-only connections, ledgers made before these tables, and read snapshots
+ * (read_begin/read_end) and the log reads that run inside one. */
 #include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ledger/log.h"
 #include "store/store.h"
 
 #define INDEX_MAX (((int64_t)1 << 48) - 1)
@@ -531,6 +533,166 @@ static void read_only_refuses_tree_writes(void **st)
     store_close(w);
 }
 
+static int64_t size_of(store *s)
+{
+    int64_t n = -1;
+    hb_err e = {0};
+    assert_int_equal(store_size(s, &n, &e), 0);
+    return n;
+}
+
+static size_t leaves_from(store *s, int64_t from)
+{
+    uint8_t out[16][32];
+    size_t got = 99;
+    hb_err e = {0};
+    assert_int_equal(store_leaf_hashes(s, from, 16, out, &got, &e), 0);
+    return got;
+}
+
+/* A reader inside read_begin keeps the ledger as it was, whatever the writer
+ * commits meanwhile; read_end lets it see the commit. */
+static void read_snapshot_is_isolated(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = open_as(p, STORE_CREATE);
+    append_events(w, 1, 16);
+    store_node n0 = node(4, 0, 0x10), n1 = node(4, 1, 0x11);
+    put_nodes(w, &n0, 1);
+    store *r = open_as(p, STORE_READ);
+    hb_err e = {0};
+    assert_int_equal(store_read_begin(r, &e), 0);
+    append_events(w, 17, 16); /* committed after the snapshot began, before any read */
+    put_nodes(w, &n1, 1);
+    assert_int_equal(size_of(r), 16);
+    expect_no_node(r, 4, 1);
+    assert_int_equal(leaves_from(r, 17), 0);
+    /* A nested pair joins the snapshot; only the outermost read_end ends it. */
+    assert_int_equal(store_read_begin(r, &e), 0);
+    assert_int_equal(store_read_end(r), 0);
+    assert_int_equal(size_of(r), 16);
+    expect_no_node(r, 4, 1);
+    assert_int_equal(store_read_end(r), 0);
+    assert_int_equal(size_of(r), 32);
+    expect_node(r, 4, 1, 0x11);
+    assert_int_equal(leaves_from(r, 17), 16);
+    /* A new snapshot starts from the newest commit. */
+    assert_int_equal(store_read_begin(r, &e), 0);
+    assert_int_equal(size_of(r), 32);
+    assert_int_equal(store_read_end(r), 0);
+    assert_int_equal(store_read_end(r), 0); /* one too many: harmless */
+    assert_int_equal(size_of(r), 32);
+    store_close(r);
+    store_close(w);
+}
+
+/* Inside a write transaction both are no-ops: read_end must not commit it. */
+static void read_snapshot_inside_a_write_is_a_noop(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = open_as(p, STORE_CREATE);
+    append_events(w, 1, 16);
+    hb_err e = {0};
+    assert_int_equal(store_begin(w, &e), 0);
+    assert_int_equal(store_read_begin(w, &e), 0);
+    uint8_t h[32];
+    memset(h, 17, 32);
+    store_row row = {17, (const uint8_t *)"{}", 2, h};
+    assert_int_equal(store_append(w, &row, 1, &e), 0);
+    assert_int_equal(size_of(w), 17); /* the write's own rows are seen */
+    assert_int_equal(store_read_end(w), 0);
+    assert_int_equal(store_rollback(w, &e), 0);
+    assert_int_equal(size_of(w), 16); /* still rolled back: read_end did not commit */
+    store *r = open_as(p, STORE_READ);
+    assert_int_equal(size_of(r), 16);
+    store_close(r);
+    /* And the same pair inside a write that commits. */
+    assert_int_equal(store_begin(w, &e), 0);
+    assert_int_equal(store_read_begin(w, &e), 0);
+    assert_int_equal(store_append(w, &row, 1, &e), 0);
+    assert_int_equal(store_read_end(w), 0);
+    assert_int_equal(store_commit(w, &e), 0);
+    assert_int_equal(size_of(w), 17);
+    store_close(w);
+}
+
+/* A write cannot start inside a read snapshot: refused, saying why, nothing
+ * stored; after read_end it can. */
+static void begin_inside_a_read_snapshot_is_refused(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = open_as(p, STORE_CREATE);
+    append_events(w, 1, 16);
+    hb_err e = {0};
+    assert_int_equal(store_read_begin(w, &e), 0);
+    assert_int_equal(store_begin(w, &e), HB_EINTERNAL);
+    assert_non_null(strstr(e.msg, "cannot start a write transaction inside a read snapshot"));
+    assert_int_equal(store_read_end(w), 0);
+    assert_int_equal(size_of(w), 16);
+    append_events(w, 17, 1);
+    assert_int_equal(size_of(w), 17);
+    store_close(w);
+}
+
+/* Closing with a snapshot open ends it; the file stays readable. */
+static void close_inside_a_read_snapshot(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = open_as(p, STORE_CREATE);
+    append_events(w, 1, 16);
+    store *r = open_as(p, STORE_READ);
+    hb_err e = {0};
+    assert_int_equal(store_read_begin(r, &e), 0);
+    assert_int_equal(size_of(r), 16);
+    store_close(r);
+    append_events(w, 17, 16);
+    r = open_as(p, STORE_READ);
+    assert_int_equal(size_of(r), 32);
+    store_close(r);
+    store_close(w);
+}
+
+/* The log's reads each run as one snapshot and end it on every path, the
+ * refusals too: afterwards the connection sees new commits and can write. */
+static void log_reads_end_their_snapshot(void **st)
+{
+    (void)st;
+    const char *p = new_path();
+    store *w = open_as(p, STORE_CREATE);
+    append_events(w, 1, 16);
+    store_node n0 = node(4, 0, 0x10);
+    put_nodes(w, &n0, 1);
+    store *r = open_as(p, STORE_READ);
+    store *both[] = {w, r};
+    for (int i = 0; i < 2; i++) {
+        store *s = both[i];
+        hb_err e = {0};
+        uint8_t root[32];
+        assert_int_equal(log_root(s, 16, root, &e), 0); /* the stored node */
+        assert_memory_equal(root, n0.hash, 32);
+        assert_int_equal(log_root(s, 99, root, &e), HB_EINPUT);
+        store_head h;
+        assert_int_equal(log_head(s, &h, &e), HB_EINPUT); /* no head yet */
+        log_inclusion inc;
+        assert_int_equal(log_prove(s, 1, 99, &inc, &e), HB_EINPUT);
+        assert_int_equal(log_prove(s, 1, 0, &inc, &e), HB_EINPUT); /* no head */
+        log_consistency con;
+        assert_int_equal(log_consistent(s, 5, 99, &con, &e), HB_EINPUT);
+        int64_t heads = 7;
+        assert_int_equal(log_verify(s, &heads, root, &e), HB_EINPUT); /* no key */
+        assert_int_equal(heads, 0);
+    }
+    append_events(w, 17, 16); /* refused if w had kept a snapshot open */
+    assert_int_equal(size_of(w), 32);
+    assert_int_equal(size_of(r), 32); /* stale if r had kept one */
+    store_close(r);
+    store_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +709,11 @@ int main(void)
         cmocka_unit_test(triggers_make_tree_and_heads_append_only),
         cmocka_unit_test(older_ledger_without_the_tables),
         cmocka_unit_test(read_only_refuses_tree_writes),
+        cmocka_unit_test(read_snapshot_is_isolated),
+        cmocka_unit_test(read_snapshot_inside_a_write_is_a_noop),
+        cmocka_unit_test(begin_inside_a_read_snapshot_is_refused),
+        cmocka_unit_test(close_inside_a_read_snapshot),
+        cmocka_unit_test(log_reads_end_their_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

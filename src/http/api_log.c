@@ -168,7 +168,9 @@ int api_log_inclusion(http_call *c, http_resp *out)
     hb_err err = {0};
     store_head h;
     if (http_app_reader(c->app, &st, &err)) return read_failed(out, HB_EINTERNAL, &err);
-    int rc = log_size(st, &have, &err);
+    /* One snapshot for the request: the size, the head and the proof agree. */
+    int rc = store_read_begin(st, &err);
+    if (!rc) rc = log_size(st, &have, &err);
     bool headless = false;
     if (!rc && !ps[1].given) {
         rc = log_head(st, &h, &err);
@@ -186,6 +188,7 @@ int api_log_inclusion(http_call *c, http_resp *out)
     } else {
         rc = log_prove(st, seq, size, &p, &err);
     }
+    store_read_end(st);
     http_app_reader_end(c->app, st);
     if (headless) return no_head(out);
     if (rc) return read_failed(out, rc, &err);
@@ -202,7 +205,8 @@ int api_log_consistency(http_call *c, http_resp *out)
     store *st;
     hb_err err = {0};
     if (http_app_reader(c->app, &st, &err)) return read_failed(out, HB_EINTERNAL, &err);
-    int rc = log_size(st, &have, &err);
+    int rc = store_read_begin(st, &err); /* one snapshot: the size and the proof agree */
+    if (!rc) rc = log_size(st, &have, &err);
     log_consistency p;
     if (rc) {
         /* answered below */
@@ -213,6 +217,7 @@ int api_log_consistency(http_call *c, http_resp *out)
     } else {
         rc = log_consistent(st, first, second, &p, &err);
     }
+    store_read_end(st);
     http_app_reader_end(c->app, st);
     if (rc) return read_failed(out, rc, &err);
     if (out->status) return 0;

@@ -50,7 +50,8 @@ int log_vkey(store *st, note_vkey *out, hb_err *err)
     return rc;
 }
 
-int log_head(store *st, store_head *out, hb_err *err)
+/* log_head inside the caller's snapshot. */
+static int head_in(store *st, store_head *out, hb_err *err)
 {
     bool found;
     int rc = store_head_latest(st, out, &found, err);
@@ -61,6 +62,15 @@ int log_head(store *st, store_head *out, hb_err *err)
                        "(open it once for writing, e.g. with `habeas import`, to sign one)",
                        st->uri);
     return 0;
+}
+
+int log_head(store *st, store_head *out, hb_err *err)
+{
+    int rc = store_read_begin(st, err);
+    if (rc) return rc;
+    rc = head_in(st, out, err);
+    store_read_end(st);
+    return rc;
 }
 
 int log_size(store *st, int64_t *out, hb_err *err)
@@ -140,7 +150,12 @@ static int check_range(store *st, const char *what, int64_t lo, int64_t hi, hb_e
                    (long long)n);
 }
 
-int log_root(store *st, int64_t size, uint8_t out[32], hb_err *err)
+/* The public reads below each run as one read snapshot (store_read_begin): one
+ * transaction instead of one per store read, which is most of a proof's cost,
+ * and figures (size, nodes, head) that agree with each other. The *_in bodies
+ * run inside it and may return anywhere. */
+
+static int root_in(store *st, int64_t size, uint8_t out[32], hb_err *err)
 {
     int64_t n;
     int rc = store_size(st, &n, err);
@@ -155,14 +170,23 @@ int log_root(store *st, int64_t size, uint8_t out[32], hb_err *err)
     return merkle_root(&r, (uint64_t)size, out);
 }
 
-int log_prove(store *st, int64_t seq, int64_t size, log_inclusion *out, hb_err *err)
+int log_root(store *st, int64_t size, uint8_t out[32], hb_err *err)
+{
+    int rc = store_read_begin(st, err);
+    if (rc) return rc;
+    rc = root_in(st, size, out, err);
+    store_read_end(st);
+    return rc;
+}
+
+static int prove_in(store *st, int64_t seq, int64_t size, log_inclusion *out, hb_err *err)
 {
     int rc;
     if (size == 0) {
         /* Big (a 4 KiB note): on the heap. Freed below. */
         store_head *h = malloc(sizeof *h);
         if (!h) return hb_fail(err, HB_EINTERNAL, "out of memory");
-        rc = log_head(st, h, err);
+        rc = head_in(st, h, err);
         size = h->size;
         free(h);
         if (rc) return rc;
@@ -183,7 +207,17 @@ int log_prove(store *st, int64_t seq, int64_t size, log_inclusion *out, hb_err *
     return rc;
 }
 
-int log_consistent(store *st, int64_t first, int64_t second, log_consistency *out, hb_err *err)
+int log_prove(store *st, int64_t seq, int64_t size, log_inclusion *out, hb_err *err)
+{
+    int rc = store_read_begin(st, err);
+    if (rc) return rc;
+    rc = prove_in(st, seq, size, out, err);
+    store_read_end(st);
+    return rc;
+}
+
+static int consistent_in(store *st, int64_t first, int64_t second, log_consistency *out,
+                         hb_err *err)
 {
     char what[96];
     snprintf(what, sizeof what, "no consistency proof from size %lld to size %lld",
@@ -201,5 +235,14 @@ int log_consistent(store *st, int64_t first, int64_t second, log_consistency *ou
         return hb_fail(err, HB_EINTERNAL,
                        "%s: consistency from %lld to %lld: refused by the Merkle code", st->uri,
                        (long long)first, (long long)second);
+    return rc;
+}
+
+int log_consistent(store *st, int64_t first, int64_t second, log_consistency *out, hb_err *err)
+{
+    int rc = store_read_begin(st, err);
+    if (rc) return rc;
+    rc = consistent_in(st, first, second, out, err);
+    store_read_end(st);
     return rc;
 }

@@ -67,6 +67,11 @@ static int sq_begin(store *st, hb_err *err)
                        "%s: cannot write through a read-only connection (opened to read the "
                        "log beside the writer)",
                        s->base.uri);
+    if (s->read_depth)
+        return hb_fail(err, HB_EINTERNAL,
+                       "%s: cannot start a write transaction inside a read snapshot (end the "
+                       "snapshot with store_read_end first): a bug in the caller",
+                       s->base.uri);
     if (sqlite_sync_full(s, err)) return HB_EINTERNAL;
     /* IMMEDIATE takes the write lock now, so a second writer waits (busy_timeout) or
      * fails here, never at commit after all the work. */
@@ -129,10 +134,43 @@ static int sq_rollback(store *st, hb_err *err)
     return rc;
 }
 
+/* Deferred BEGIN takes no lock until the first read, so reading the size right
+ * away pins the snapshot at read_begin (and makes every size inside it free). */
+static int sq_read_begin(store *st, hb_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (s->in_tx) return 0;
+    if (s->read_depth++) return 0;
+    s->read_began = false;
+    /* Not in autocommit outside a write transaction: someone else's transaction
+     * (none today); join it rather than fail, and leave it to its owner. */
+    if (!sqlite3_get_autocommit(s->db)) return 0;
+    if (sqlite_exec(s, "BEGIN", err, "starting a read snapshot") || query_last(s, &s->last, err)) {
+        if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->read_depth = 0;
+        return HB_EINTERNAL;
+    }
+    s->read_began = true;
+    return 0;
+}
+
+static int sq_read_end(store *st)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (s->in_tx || s->read_depth == 0 || --s->read_depth) return 0;
+    /* A read transaction has nothing to lose: when COMMIT fails (it should not),
+     * ROLLBACK ends it all the same. */
+    if (s->read_began && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->read_began = false;
+    return 0;
+}
+
 static int sq_size(store *st, int64_t *last, hb_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    if (s->in_tx) {
+    if (s->in_tx || s->read_began) {
         *last = s->last;
         return 0;
     }
@@ -212,7 +250,7 @@ static int sq_meta_set(store *st, const char *key, const char *val, hb_err *err)
 static void sq_close(store *st)
 {
     sqlite_store *s = (sqlite_store *)st;
-    if (s->in_tx) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s->in_tx || s->read_began) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_stmt *all[] = {s->ins, s->scan, s->max, s->mget, s->mset};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
@@ -243,5 +281,7 @@ const struct store_ops sqlite_ops = {
     .head_append = sqlite_head_append,
     .head_latest = sqlite_head_latest,
     .head_scan = sqlite_head_scan,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .close = sq_close,
 };

@@ -38,7 +38,13 @@ typedef struct {
     bool scanning; /* scan is stepping: a nested scan prepares its own */
     bool in_tx;
     bool read_only; /* opened with STORE_READ */
-    int64_t last;   /* last seq, tracked inside a transaction so append checks are free */
+    /* Read snapshot (read_begin/read_end): how many pairs are open, and whether the
+     * outermost one ran BEGIN (so its read_end must COMMIT). */
+    int read_depth;
+    bool read_began;
+    /* Last seq, tracked inside a write transaction so append checks are free, and
+     * fixed inside a read snapshot (read at read_begin) so size is free there. */
+    int64_t last;
 } sqlite_store;
 
 /* Formats "<uri>: storage error while <what>: <sqlite message>" into err (with a

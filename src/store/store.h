@@ -124,6 +124,19 @@ struct store_ops {
     int (*head_latest)(store *s, store_head *h, bool *found, hb_err *err);
     /* Every head in id order; fn returns non-zero to stop (returned). */
     int (*head_scan)(store *s, store_head_fn fn, void *ctx, hb_err *err);
+    /* A read snapshot for a group of reads on one connection: every read between
+     * read_begin and read_end sees the ledger as it was at read_begin (commits made
+     * by others meanwhile are seen after read_end), and the group pays for one
+     * transaction, not one per read (SQLite: file locks taken and dropped once).
+     * Works on STORE_READ connections. Inside begin/commit (a write transaction)
+     * both are no-ops: the write transaction already is one snapshot. A pair inside
+     * another pair joins the outer snapshot (the outermost read_end ends it); begin
+     * inside a snapshot fails with HB_EINTERNAL. read_end never fails: it ends the
+     * snapshot and returns 0; call it once for every read_begin that returned 0,
+     * on every path. Keep snapshots short: a writer's WAL cannot be checkpointed
+     * past an open one. */
+    int (*read_begin)(store *s, hb_err *err);
+    int (*read_end)(store *s);
     void (*close)(store *s);
 };
 
@@ -223,6 +236,14 @@ static inline int store_head_latest(store *s, store_head *h, bool *found, hb_err
 static inline int store_head_scan(store *s, store_head_fn fn, void *ctx, hb_err *e)
 {
     return s->ops->head_scan(s, fn, ctx, e);
+}
+static inline int store_read_begin(store *s, hb_err *e)
+{
+    return s->ops->read_begin(s, e);
+}
+static inline int store_read_end(store *s)
+{
+    return s->ops->read_end(s);
 }
 
 /* Backend constructors (store.c dispatches on the URI). */
