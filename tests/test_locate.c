@@ -173,7 +173,7 @@ static json_t *get_from(http_app *a, const char *client, int want, ...)
     http_resp_free(&out);
     return j;
 }
-#define get(a, want, ...) get_from(a, "192.0.2.1", want, __VA_ARGS__, NULL)
+#define get(a, want, ...) get_from(a, "192.0.2.1", want, __VA_ARGS__, (const char *)NULL)
 
 static bool keys_exactly(json_t *o, const char *const *keys, size_t n)
 {
@@ -346,13 +346,16 @@ static void rate_limit(void **st)
     (void)st;
     http_app *a = open_app(3);
     for (int i = 0; i < 3; i++)
-        json_decref(
-            get_from(a, "198.51.100.7", 200, "family", "garcia", "birth_country", "VE", NULL));
-    problem_is(get_from(a, "198.51.100.7", 429, "family", "garcia", "birth_country", "VE", NULL),
+        json_decref(get_from(a, "198.51.100.7", 200, "family", "garcia", "birth_country", "VE",
+                             (const char *)NULL));
+    problem_is(get_from(a, "198.51.100.7", 429, "family", "garcia", "birth_country", "VE",
+                        (const char *)NULL),
                "locate-rate-limited", NULL);
     /* bad requests count too, and are refused the same way */
-    problem_is(get_from(a, "198.51.100.7", 429, "nothing", "x", NULL), "locate-rate-limited", NULL);
-    json_decref(get_from(a, "2001:db8::1", 200, "family", "garcia", "birth_country", "VE", NULL));
+    problem_is(get_from(a, "198.51.100.7", 429, "nothing", "x", (const char *)NULL),
+               "locate-rate-limited", NULL);
+    json_decref(get_from(a, "2001:db8::1", 200, "family", "garcia", "birth_country", "VE",
+                         (const char *)NULL));
     http_app_close(a);
 }
 

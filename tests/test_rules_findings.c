@@ -555,7 +555,7 @@ static void sorted_tokens(char **tok, size_t n, buf *b)
 
 static void render(const ledger_sim *l, int64_t now, buf *b)
 {
-    char *tok[64];
+    char *tok[64] = {NULL};
     size_t n = 0;
     for (size_t i = 0; i < findings_count(l->f); i++) {
         const finding *x = findings_at(l->f, i);
@@ -573,7 +573,7 @@ static void render(const ledger_sim *l, int64_t now, buf *b)
 
 static void expected(const char *want, buf *b)
 {
-    char *copy = strdup(want), *tok[64], *save = NULL;
+    char *copy = strdup(want), *tok[64] = {NULL}, *save = NULL;
     size_t n = 0;
     for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
         tok[n++] = t;
@@ -1090,7 +1090,7 @@ static bool step_ev(gen *g, const state *s, transfer_person_state from, const ch
 
 static bool propose_ev(gen *g, const state *s, const char *at, char *out, size_t n)
 {
-    uint32_t v[3], k = 0;
+    uint32_t v[3] = {0}, k = 0;
     for (int i = 0; i < 3; i++) {
         uint32_t p = pick_person(g, s, CUST_HELD);
         bool dup = false;
@@ -1444,7 +1444,9 @@ static void random_stream(void **st)
     char out[8192];
     for (size_t e = 0; e < STREAM; e++) {
         next_event(&g, &a, out, sizeof out);
-        lines = realloc(lines, (n_lines + 1) * sizeof *lines);
+        char **grown = realloc(lines, (n_lines + 1) * sizeof *lines);
+        assert_non_null(grown);
+        lines = grown;
         lines[n_lines++] = strdup(out);
         seg_model(a.s, &since, &n_since);
         compare_at(&a, since, g.clock, e);

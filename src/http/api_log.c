@@ -75,7 +75,7 @@ static bool bad_params(const http_req *r, http_resp *out, log_param *ps, size_t 
         size_t k = 0;
         while (k < n && strcmp(q->name, ps[k].name) != 0)
             k++;
-        if (k == n) {
+        if (k == n || !ps) { /* !ps: a route without parameters (n is 0) */
             http_problem(out, 400, "log-bad-parameter", "Invalid log parameter", q->name, known,
                          "unknown query parameter \"%.64s\": this route takes %s", q->name, known);
             return true;

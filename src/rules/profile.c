@@ -183,7 +183,6 @@ static int findings_of(parse_ctx *c, const json_t *root)
     const char *k;
     json_object_foreach((json_t *)f, k, v)
     {
-        if (rc) break;
         int code = findings_code_of(k);
         if (code < 0 || code >= FC__COUNT)
             return hb_fail(c->err, HB_EINPUT,
@@ -191,6 +190,7 @@ static int findings_of(parse_ctx *c, const json_t *root)
                            c->where, k);
         rated[code] = true;
         rc = rating_of(c, k, v, code);
+        if (rc) break;
     }
     for (int i = 0; i < FC__COUNT && !rc; i++)
         if (!rated[i])
