@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sodium.h>
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/out.h"
@@ -51,19 +50,12 @@ static const char USAGE[] =
     "  habeas log prove 12 --db habeas.db\n"
     "  habeas log consistency 10 25 --db habeas.db --json\n";
 
-#define B64_HASH sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)
-
-static const char *b64(const uint8_t h[32], char out[B64_HASH])
-{
-    return sodium_bin2base64(out, B64_HASH, h, 32, sodium_base64_VARIANT_ORIGINAL);
-}
-
 static void print_proof(const merkle_proof *p, const char *order)
 {
-    char h[B64_HASH];
+    char h[NOTE_HASH_B64];
     printf("proof:       %zu hash%s%s\n", p->n, p->n == 1 ? "" : "es", p->n ? order : "");
     for (size_t i = 0; i < p->n; i++)
-        printf("  %s\n", b64(p->h[i], h));
+        printf("  %s\n", note_hash_b64(p->h[i], h));
 }
 
 static int head(const opts *o, store *st)
@@ -140,12 +132,12 @@ static int prove(const opts *o, store *st, const log_args *a)
     if (o->json) {
         rc = out_json(views_log_inclusion(&p));
     } else {
-        char h[B64_HASH];
+        char h[NOTE_HASH_B64];
         printf("seq:         %" PRId64 "\n", p.seq);
         printf("leaf index:  %" PRId64 "\n", p.seq - 1);
         printf("tree size:   %" PRId64 "\n", p.size);
-        printf("leaf hash:   %s\n", b64(p.leaf, h));
-        printf("root:        %s\n", b64(p.root, h));
+        printf("leaf hash:   %s\n", note_hash_b64(p.leaf, h));
+        printf("root:        %s\n", note_hash_b64(p.root, h));
         print_proof(&p.proof, ", leaf side first");
         printf(good ? "verified: the leaf hash and the proof give the root (RFC 9162 2.1.3.2)\n"
                     : "NOT VERIFIED: the leaf hash and the proof do not give the root\n");
@@ -176,11 +168,11 @@ static int consistency(const opts *o, store *st, const log_args *a)
     if (o->json) {
         rc = out_json(views_log_consistency(&p));
     } else {
-        char h[B64_HASH];
+        char h[NOTE_HASH_B64];
         printf("first:       %" PRId64 "\n", p.first);
         printf("second:      %" PRId64 "\n", p.second);
-        printf("first root:  %s\n", b64(p.first_root, h));
-        printf("second root: %s\n", b64(p.second_root, h));
+        printf("first root:  %s\n", note_hash_b64(p.first_root, h));
+        printf("second root: %s\n", note_hash_b64(p.second_root, h));
         print_proof(&p.proof, "");
         if (good)
             printf("verified: the log of %" PRId64 " events extends the log of %" PRId64

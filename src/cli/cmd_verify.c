@@ -4,7 +4,6 @@
  * breaks. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <sodium.h>
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/out.h"
@@ -35,7 +34,7 @@ static const char USAGE[] =
 
 typedef struct {
     int64_t records, heads;
-    char root[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+    char root[NOTE_HASH_B64];
 } verified;
 
 static int report(const opts *o, int rc, const verified *v, const hb_err *err)
@@ -69,7 +68,7 @@ static int verify_log(const char *db, verified *v, hb_err *err)
     uint8_t root[32];
     rc = log_verify(st, &v->heads, root, err);
     store_close(st);
-    if (!rc) sodium_bin2base64(v->root, sizeof v->root, root, 32, sodium_base64_VARIANT_ORIGINAL);
+    if (!rc) note_hash_b64(root, v->root);
     return rc;
 }
 

@@ -59,7 +59,6 @@ static const char USAGE[] =
     "  habeas witness --head seen.txt --key @habeas.vkey habeas.db\n"
     "  habeas witness --head seen.txt --key @habeas.vkey http://127.0.0.1:8080\n";
 
-#define B64_HASH sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)
 #define ANSWER_MAX 65536 /* a head or a proof answer is a few KB at most */
 
 /* Where heads and proofs come from: one open ledger, or one server. */
@@ -390,8 +389,8 @@ static int compare(const witness *w, const source *s, const note_checkpoint *old
 static int report(const opts *o, const witness *w, bool first, const note_checkpoint *old,
                   const note_checkpoint *cur)
 {
-    char root[B64_HASH];
-    sodium_bin2base64(root, sizeof root, cur->root, 32, sodium_base64_VARIANT_ORIGINAL);
+    char root[NOTE_HASH_B64];
+    note_hash_b64(cur->root, root);
     if (o->json)
         return out_json(json_pack("{s:b, s:s, s:s, s:b, s:o, s:I, s:s}", "ok", 1, "source",
                                   w->src_arg, "head_file", w->head_file, "first", first, "old_size",

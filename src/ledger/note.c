@@ -589,13 +589,18 @@ static bool timestamp_in_range(int64_t us)
     return us >= lo && us < hi;
 }
 
+const char *note_hash_b64(const uint8_t h[32], char out[NOTE_HASH_B64])
+{
+    return sodium_bin2base64(out, NOTE_HASH_B64, h, 32, B64);
+}
+
 int note_checkpoint_format(const note_checkpoint *c, buf *out)
 {
     bool stamped = c->timestamp_us != INT64_MIN;
     if (!note_name_valid(c->origin) || (stamped && !timestamp_in_range(c->timestamp_us)))
         return HB_EINPUT;
-    char root[sodium_base64_ENCODED_LEN(32, B64)], ts[28];
-    sodium_bin2base64(root, sizeof root, c->root, 32, B64);
+    char root[NOTE_HASH_B64], ts[28];
+    note_hash_b64(c->root, root);
     size_t at = out->len;
     int rc = buf_printf(out, "%s\n%" PRIu64 "\n%s\n", c->origin, c->size, root);
     if (!rc && stamped) {

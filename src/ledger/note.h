@@ -39,6 +39,11 @@ typedef struct {
     uint8_t sk[64]; /* libsodium's secret key (seed || public key) */
 } note_key;
 
+/* A 32-byte hash in standard base64 with padding, as checkpoints, proofs and
+ * `habeas verify` print it (44 characters and a NUL). Returns out. */
+#define NOTE_HASH_B64 45
+const char *note_hash_b64(const uint8_t h[32], char out[NOTE_HASH_B64]);
+
 /* libsodium's sodium_init, once; 0 or HB_EINTERNAL. Every function below calls it. */
 int note_init(hb_err *err);
 bool note_name_valid(const char *name);

@@ -3,17 +3,14 @@
  * the checkpoint itself uses, so a client compares the head's root_hash with
  * the note's third line byte for byte. The timestamp is the stored one, as the
  * checkpoint's timestamp line has it (microseconds kept). */
-#include <sodium.h>
 #include "views/views.h"
 
 /* 32 bytes: 44 characters and the NUL. */
-#define B64_HASH 45
 
 static json_t *jhash(const uint8_t h[32])
 {
-    char s[B64_HASH];
-    sodium_bin2base64(s, sizeof s, h, 32, sodium_base64_VARIANT_ORIGINAL);
-    return json_string(s);
+    char s[NOTE_HASH_B64];
+    return json_string(note_hash_b64(h, s));
 }
 
 /* NULL when out of memory (the array is released). */
