@@ -19,7 +19,7 @@ run import events.jsonl --db t.db
 expect_rc 0 "import"
 
 # ---------------------------------------------------------------- start, loopback
-SERVE_LISTEN=":0" start_server t.db --body-limit 1024 --header-limit 8192 ||
+SERVE_LISTEN=":0" start_server t.db --body-limit 1024 ||
     { echo "FAIL: the server did not start"; exit 1; }
 expect_in server.out "habeas: serving t.db at http://127.0.0.1:" "the URL line"
 expect_in server.out "(2 events, 0 findings now)" "the URL line counts events and findings"
@@ -95,9 +95,13 @@ req POST /v1/events -H 'Content-Type: application/json' --data-binary @strings.j
 ! grep -q json-too-deep out.txt && ok || bad "brackets inside strings do not count as depth"
 
 # ---------------------------------------------------------------- header limit
+# The default limit, 8192 bytes: a 6000-byte header fits, a 10000-byte one does not.
+pad=$(head -c 6000 /dev/zero | tr '\0' y)
+req GET /healthz -H "X-Pad: $pad"
+expect_status 200 "6000 bytes of headers fit the default --header-limit"
 pad=$(head -c 10000 /dev/zero | tr '\0' y)
 req GET /healthz -H "X-Pad: $pad"
-expect_status 431 "headers over --header-limit: 431 from the HTTP library"
+expect_status 431 "headers over the default --header-limit: 431 from the HTTP library"
 expect_header Connection close "431 closes the connection"
 req GET /healthz
 expect_status 200 "the server answers after an oversize header"
@@ -188,6 +192,13 @@ if [ "$slow" = 201 ]; then
 else
     expect_in out.txt "OK: 2 events" "a refused post during the stop stored nothing"
 fi
+
+# ---------------------------------------------------------------- a larger --header-limit
+SERVE_LISTEN=":0" start_server t.db --header-limit 16384 || { bad "server with --header-limit"; exit 1; }
+pad=$(head -c 10000 /dev/zero | tr '\0' y)
+req GET /healthz -H "X-Pad: $pad"
+expect_status 200 "--header-limit 16384 lets 10000 bytes of headers in"
+stop_server TERM
 
 run_json_checks
 echo "$pass passed, $fail failed"

@@ -30,7 +30,7 @@ static const char USAGE[] =
     "                        file; default: the default profile)\n"
     "  --body-limit BYTES    largest request body accepted (default 16777216 = 16 MiB)\n"
     "  --header-limit BYTES  memory per connection for the request line and headers\n"
-    "                        (default 32768, at least 4096)\n"
+    "                        (default 8192, at least 4096)\n"
     "  --json-depth N        deepest nesting of arrays/objects in a body (default 64)\n"
     "  --locate-rate N       public locator requests per minute per address (default\n"
     "                        60; 0: no limit)\n"

@@ -16,7 +16,7 @@
 #include "util/err.h"
 
 #define HTTP_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
-#define HTTP_SERVER_DEFAULT_HEADER_LIMIT ((size_t)32 << 10)
+#define HTTP_SERVER_DEFAULT_HEADER_LIMIT ((size_t)8 << 10)
 #define HTTP_SERVER_MIN_HEADER_LIMIT ((size_t)4 << 10)
 
 typedef struct {
