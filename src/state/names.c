@@ -8,6 +8,7 @@
  * and put back the counts and refs of keys that existed before the
  * transaction: the slots of keys it drops turn stale by themselves, and the
  * lists it made stay for reuse (state_internal.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model/names.h"
@@ -391,6 +392,10 @@ const st_name_post *state_name_posts(const state *s, uint32_t k, st_name_post *o
 
 void state_name_prefetch(const state *s, uint32_t pi)
 {
-    __builtin_prefetch(state_person_at(s, pi));
+    const char *p = (const char *)state_person_at(s, pi);
+    /* The locator's fields (st_person's first ones): one line, or two when the
+     * record straddles a line boundary. */
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + offsetof(st_person, custody_since_us) + sizeof(int64_t) - 1);
     if (pi < s->n_name_offs) __builtin_prefetch(&s->name_offs[pi]);
 }

@@ -72,9 +72,9 @@ static void snapshot(state *s, ent_kind kind, void *e)
     switch (kind) {
     case ENT_PERSON: {
         st_person *p = e;
-        SAVE_RUN(s, p, custody, custody_since_us); /* custody, place, basis, since */
+        /* custody, place, basis, since, the stay and the occupant links */
+        SAVE_RUN(s, p, custody, unit_prev);
         SAVE_RUN(s, p, n_status, n_allegation);
-        SAVE_RUN(s, p, agreement, unit_prev); /* the stay and the occupant links */
         st_save(s, &p->history.n, sizeof p->history.n);
         break;
     }
