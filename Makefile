@@ -11,6 +11,11 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS = build-essential cmake pkg-config libjansson-dev libsqlite3-dev libssl-dev \
        libcmocka-dev sqlite3 libmicrohttpd-dev libutf8proc-dev curl libsodium-dev \
        libcurl4-openssl-dev
+# Intel's multi-buffer crypto: Debian builds it for amd64 only; verify falls back
+# to libcrypto without it.
+ifeq ($(shell uname -m),x86_64)
+DEPS += libipsec-mb-dev
+endif
 
 .PHONY: all deps build asan run test test-fast test-asan bench lint format clean
 

@@ -8,7 +8,13 @@
 # and as medians over the rounds, verify's bytes/s, openssl's bytes/s on large
 # blocks (the better of its 8192- and 16384-byte columns) and on the block size
 # nearest to the mean record, the ratios, and the goal (verify >= 70 % of raw
-# SHA-256 on large blocks) marked met or MISSED. See docs/bench.md.
+# SHA-256 on large blocks) marked met or MISSED. Then, once each as reference
+# lines, not the goal: `habeas verify --deep` (every record also decoded and
+# re-canonicalised) and `HABEAS_HASH=openssl habeas verify` (every hash by
+# libcrypto, one at a time, instead of libipsec-mb's multi-buffer SHA-256).
+# The rounds hash with the engine HABEAS_HASH names (unset: libipsec-mb where
+# habeas was built with it and the CPU has AVX2, else libcrypto). See
+# docs/bench.md.
 #
 # Environment (all optional):
 #   HABEAS            the habeas binary (default build/habeas)
@@ -17,6 +23,7 @@
 #                     the generator writes whole persons)
 #   HB_BENCH_DB       keep the ledger in this file and reuse it on later runs
 #   HB_BENCH_ROUNDS   rounds of openssl + verify (default 3)
+#   HABEAS_HASH       verify's SHA-256 engine in the rounds (docs/transparency.md)
 #
 # Exit 0 unless something fails functionally (a tool missing, the ledger cannot
 # be built, verify does not say OK); a missed goal is reported, not an error.
@@ -82,6 +89,7 @@ build_ledger() {
 }
 
 echo "bench_verify: habeas verify against openssl speed sha256, $(nproc) CPUs, $ROUNDS rounds"
+echo "  verify hashes with HABEAS_HASH=${HABEAS_HASH:-(unset: libipsec-mb if built in, else openssl)}"
 if [ -s "$DB" ]; then
     echo "  reusing $DB"
 else
@@ -146,6 +154,20 @@ for r in $(seq "$ROUNDS"); do
         "$(awk -v x="${R[mratio,$r]}" 'BEGIN { print x * 100 }')" "${R[cpu_ns,$r]}"
 done
 
+# Once, for reference: --deep adds the decoding and canonical-form check.
+TIMEFORMAT='%R %U %S'
+{ time "$HABEAS" verify --deep --db "$DB" >"$TMP/deep.out" 2>&1; } 2>"$TMP/time.out" ||
+    die "verify --deep failed: $(cat "$TMP/deep.out")"
+read -r DEEP_WALL DEEP_USER DEEP_SYS <"$TMP/time.out"
+DEEP=$(awk -v b="$BYTES" -v t="$DEEP_WALL" 'BEGIN { printf "%.0f", b / t }')
+DEEP_NS=$(awk -v u="$DEEP_USER" -v s="$DEEP_SYS" -v n="$RECORDS" 'BEGIN { printf "%.0f", (u + s) * 1e9 / n }')
+# Once, for reference: every hash by libcrypto, what the multi-buffer engine saves.
+{ time HABEAS_HASH=openssl "$HABEAS" verify --db "$DB" >"$TMP/ossl-verify.out" 2>&1; } 2>"$TMP/time.out" ||
+    die "HABEAS_HASH=openssl verify failed: $(cat "$TMP/ossl-verify.out")"
+read -r OSSL_WALL OSSL_USER OSSL_SYS <"$TMP/time.out"
+OSSL_V=$(awk -v b="$BYTES" -v t="$OSSL_WALL" 'BEGIN { printf "%.0f", b / t }')
+OSSL_NS=$(awk -v u="$OSSL_USER" -v s="$OSSL_SYS" -v n="$RECORDS" 'BEGIN { printf "%.0f", (u + s) * 1e9 / n }')
+
 median() { # KEY
     local r
     for r in $(seq "$ROUNDS"); do echo "${R[$1,$r]}"; done | sort -g |
@@ -159,6 +181,8 @@ VERDICT=$(awk -v r="$RATIO" -v g="$GOAL_PCT" 'BEGIN { print (r * 100 >= g) ? "me
 echo
 echo "  figure (median of $ROUNDS)              measured           goal"
 printf '  %-36s %-18s %s\n' "habeas verify" "$(mb "$(median verify)")" "(wall $(median wall) s, $(median cpu_ns) ns CPU per record)"
+printf '  %-36s %-18s %s\n' "habeas verify --deep (once)" "$(mb "$DEEP")" "(reference: wall $DEEP_WALL s, $DEEP_NS ns CPU per record, $(pct "$(awk -v a="$DEEP" -v b="$(median big)" 'BEGIN { print a / b }')") of large blocks)"
+printf '  %-36s %-18s %s\n' "HABEAS_HASH=openssl verify (once)" "$(mb "$OSSL_V")" "(reference: wall $OSSL_WALL s, $OSSL_NS ns CPU per record, $(pct "$(awk -v a="$OSSL_V" -v b="$(median big)" 'BEGIN { print a / b }')") of large blocks)"
 printf '  %-36s %-18s %s\n' "openssl sha256, large blocks" "$(mb "$(median big)")" "(reference: one core)"
 printf '  %-36s %-18s %s\n' "openssl sha256, $MATCHED-byte blocks" "$(mb "$(median matched)")" "(reference: mean record $MEAN bytes)"
 printf '  %-36s %-18s %-16s %s\n' "verify / sha256 large blocks" "$(pct "$RATIO")" ">= $GOAL_PCT %" "$VERDICT"

@@ -75,9 +75,11 @@ sq() {
     if [ "${n##*$'\n'}" -gt 0 ]; then ok; else bad "attack on $1 changed nothing: $2"; fi
 }
 # verify_fails NAME WHAT PATTERN: verify exits 1 and its message matches the
-# extended regex PATTERN (which says where the log was changed).
+# extended regex PATTERN (which says where the log was changed). $VERIFY_OPTS
+# (e.g. --deep) goes on verify's command line.
 verify_fails() {
-    run verify --db "$1.db"
+    # shellcheck disable=SC2086 # VERIFY_OPTS is a list of options
+    run verify ${VERIFY_OPTS:-} --db "$1.db"
     expect_rc 1 "$2: verify"
     cat out.txt err.txt >msg.txt
     if grep -qE -- "$3" msg.txt; then ok; else
@@ -132,6 +134,8 @@ sqlite3 L.db "SELECT CAST(body AS TEXT) FROM events WHERE seq = 2" | grep -q Pen
 
 run verify --db L.db
 expect_rc 0 "the untouched ledger verifies"
+run verify --deep --db L.db
+expect_rc 0 "the untouched ledger verifies with --deep"
 fresh ctl
 run verify --db ctl.db
 expect_rc 0 "a copy with only its triggers dropped verifies"
@@ -179,7 +183,10 @@ sq a8 "UPDATE events SET body = CASE seq WHEN 5 THEN (SELECT body FROM events WH
 verify_fails a8 "bodies of seqs 5 and 9 swapped" '\bseq 5\b'
 fresh a9
 sq a9 "UPDATE events SET body = CASE seq WHEN 5 THEN (SELECT body FROM events WHERE seq = 9) ELSE (SELECT body FROM events WHERE seq = 5) END, hash = CASE seq WHEN 5 THEN (SELECT hash FROM events WHERE seq = 9) ELSE (SELECT hash FROM events WHERE seq = 5) END WHERE seq IN (5, 9)"
-verify_fails a9 "rows 5 and 9 swapped" '\bseq 5\b'
+# Each row still hashes to its own hash: the tree and the first head over it
+# tell; --deep also reads that seq 5's record says it is seq 9.
+verify_fails a9 "rows 5 and 9 swapped" '\bhead #2\b'
+VERIFY_OPTS=--deep verify_fails a9 "rows 5 and 9 swapped (--deep)" '\bseq 5\b'
 
 # The table emptied: the heads still say 101.
 fresh a10

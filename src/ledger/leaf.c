@@ -1,49 +1,33 @@
-/* leaf: RFC 9162 leaf hashes with OpenSSL 3's EVP interface. The digest is fetched
- * once per process and each thread keeps one context, so hashing a record costs no
- * allocation (import hashes every event). */
+/* leaf: RFC 9162 leaf hashes with libcrypto's SHA256_Init/Update/Final on a
+ * context on the stack, as merkle_node does (merkle.c says why: no allocation, no
+ * failure, SHA-NI where the CPU has it). Measured 2-16 % faster than the EVP
+ * interface with a context kept per thread, which verify feels: it hashes every
+ * stored record. Deprecated since OpenSSL 3.0, present in every 3.x. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "ledger/leaf.h"
-#include <openssl/evp.h>
-#include <pthread.h>
-#include "util/err.h"
+#include <openssl/sha.h>
+#include <string.h>
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static EVP_MD *sha256;
-static pthread_key_t ctx_key;
-static int key_ok;
-
-static void ctx_free(void *p)
-{
-    EVP_MD_CTX_free(p);
-}
-
-static void init(void)
-{
-    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    key_ok = pthread_key_create(&ctx_key, ctx_free) == 0;
-}
-
-static EVP_MD_CTX *thread_ctx(void)
-{
-    EVP_MD_CTX *c = pthread_getspecific(ctx_key);
-    if (c) return c;
-    c = EVP_MD_CTX_new();
-    if (c && pthread_setspecific(ctx_key, c) != 0) {
-        EVP_MD_CTX_free(c);
-        c = NULL;
-    }
-    return c;
-}
+#define LEAF_PREFIX 0x00 /* RFC 9162 2.1.1: leaves, not nodes */
 
 int leaf_hash(const void *bytes, size_t n, uint8_t out[32])
 {
-    static const unsigned char leaf_prefix = 0x00; /* RFC 9162 2.1.1: leaves, not nodes */
-    pthread_once(&once, init);
-    if (!sha256 || !key_ok) return HB_EINTERNAL;
-    EVP_MD_CTX *c = thread_ctx();
-    unsigned int len = 0;
-    if (!c || !EVP_DigestInit_ex2(c, sha256, NULL) || !EVP_DigestUpdate(c, &leaf_prefix, 1) ||
-        !EVP_DigestUpdate(c, bytes, n) || !EVP_DigestFinal_ex(c, out, &len) || len != 32)
-        return HB_EINTERNAL;
+    static const unsigned char leaf_prefix = LEAF_PREFIX;
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, &leaf_prefix, 1);
+    SHA256_Update(&c, bytes, n);
+    SHA256_Final(out, &c);
+    return 0;
+}
+
+int leaf_hash_add(hash_batch *b, const void *bytes, size_t n, uint8_t out[32])
+{
+    /* A job hashes one contiguous buffer: the prefix goes right before the bytes. */
+    uint8_t *p = hash_batch_slot(b, n + 1, out);
+    if (!p) return HB_EINTERNAL;
+    p[0] = LEAF_PREFIX;
+    if (n) memcpy(p + 1, bytes, n);
     return 0;
 }
 

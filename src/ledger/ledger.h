@@ -100,12 +100,35 @@ int ledger_read_from(ledger *l, store *st, const int64_t *seqs, size_t n, ledger
 
 /* Recompute every stored record's canonical bytes and leaf hash and check that seqs
  * run without gaps. 0 when all match; HB_ERULE with err naming the first bad seq
- * and why; HB_EINTERNAL on storage failure. *checked gets the number of records. */
+ * and why; HB_EINTERNAL on storage failure. *checked gets the number of records.
+ * The records only: ledger_verify_log checks them with the tree and the heads. */
 int ledger_verify(ledger *l, int64_t *checked, hb_err *err);
 /* The same on a ledger file without opening (replaying) it first, so that a record
  * that no longer decodes is reported (HB_ERULE naming its seq) rather than
  * stopping the open. */
 int ledger_verify_file(const char *uri, int64_t *checked, hb_err *err);
+
+/* ledger_verify_log's flags. */
+#define LEDGER_VERIFY_DEEP 1u /* also decode every record and re-canonicalise it */
+typedef struct {
+    int64_t records;  /* checked: all, or those below the first failure */
+    int64_t heads;    /* signed heads read */
+    uint8_t root[32]; /* the whole log's root, when it passed */
+} ledger_verified;
+/* `habeas verify`: the ledger file at uri, without replaying it, in one pass on
+ * every core (read-only). By default integrity: seqs run 1, 2, 3 ... without
+ * gaps, each record's leaf hash recomputed from its stored bytes is the stored
+ * hash, every stored Merkle tree node is the one recomputed from those hashes,
+ * and every signed head holds (log_verify's checks, log.h): the bytes are bound
+ * to the signed heads by the hashes. With LEDGER_VERIFY_DEEP, also what
+ * ledger_verify adds: each record decodes and is its own canonical form (an
+ * encoding change that the signer itself hashed and signed). 0 when all hold;
+ * HB_ERULE with err naming the first failure: a head that fails without its root
+ * (or seqs under no head) first, then the lowest ranked in seq order (log.h: a
+ * record, then the nodes and heads it breaks); HB_EINPUT when uri is not a
+ * ledger or has no verifier key; HB_EINTERNAL on storage failure. out gets what
+ * was checked (records below the failure on a failure). */
+int ledger_verify_log(const char *uri, unsigned flags, ledger_verified *out, hb_err *err);
 /* A fresh state as the log stood at at_us: the stored events whose `at` is not
  * later than at_us, applied in seq order. An event that state_check refuses
  * against that subset (it names an entity whose own event is later than at_us,

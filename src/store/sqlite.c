@@ -277,6 +277,7 @@ const struct store_ops sqlite_ops = {
     .access_list = sqlite_access_list,
     .tree_put = sqlite_tree_put,
     .tree_get = sqlite_tree_get,
+    .tree_range = sqlite_tree_range,
     .leaf_hashes = sqlite_leaf_hashes,
     .head_append = sqlite_head_append,
     .head_latest = sqlite_head_latest,

@@ -244,12 +244,16 @@ int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *er
     sqlite_store *s = store_new(path, err);
     if (!s) return HB_EINTERNAL;
     bool made = false;
-    int rc = mode == STORE_CREATE ? create_new(s, &made, err)
+    /* First: a bad $HABEAS_TREE_CACHE refuses the open before any file is made. */
+    int rc = sqlite_tree_cache_init(s, err);
+    if (!rc)
+        rc = mode == STORE_CREATE ? create_new(s, &made, err)
              : mode == STORE_READ ? open_read(s, err)
                                   : open_existing(s, err);
     if (!rc && mode != STORE_READ) rc = sqlite_aux_tables(s, err);
     if (!rc && mode != STORE_READ) rc = sqlite_tree_tables(s, err);
     if (!rc) rc = sqlite_prepare(s, err);
+    if (!rc) sqlite_tree_cache_attach(s);
     if (rc) {
         sqlite_ops.close(&s->base);
         if (made) remove_files(path);

@@ -10,10 +10,23 @@
  * ledger made before them; a read-only connection never changes the file, so on
  * such a ledger tree_get finds nothing and there is no head, until a writer's
  * open adds the tables (statements are prepared on first use and retried while
- * a table is missing). Writes happen only inside begin/commit. */
+ * a table is missing). Writes happen only inside begin/commit.
+ *
+ * Node cache: every proof reads the nodes near the top of the tree, so the
+ * connections of a process to one file share the nodes they read in one
+ * tree_cache (tree_cache.h: sized by $HABEAS_TREE_CACHE, in bytes). A committed
+ * node never changes (the table is append-only), so a cached one is good for as
+ * long as the cache lives. What may not go in is a node written in a transaction
+ * still open: a rollback would leave it in the cache though gone from the file.
+ * Another connection never sees such a node (SQLite's snapshots), and the one
+ * that wrote it fills the cache only from reads outside a write transaction
+ * (they see committed rows only), never from tree_put; so the cache needs no hook
+ * on rollback. The preload (tree_preload below) reads through its own read-only
+ * connection, which sees committed rows only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "store/sqlite_internal.h"
 
 #define TREE_INDEX_BITS 48
@@ -76,6 +89,74 @@ void sqlite_tree_finalize(sqlite_store *s)
     sqlite3_stmt *all[] = {s->nput, s->nget, s->leaves, s->hins, s->hlast, s->hscan};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
+    tree_cache_release(s->ncache.shared);
+    s->ncache.shared = NULL;
+}
+
+int sqlite_tree_cache_init(sqlite_store *s, hb_err *err)
+{
+    return tree_cache_budget(&s->ncache.budget, err);
+}
+
+#define PRELOAD_BATCH 4096
+
+/* tree_cache_loader: offers the cache the stored nodes from the top of the tree
+ * down (ids sort by level, then index), as many as it has entries: full sets
+ * refuse lower nodes, so scanning further fills no more. Batches of
+ * PRELOAD_BATCH rows, each its own read transaction, so the scan never holds a
+ * snapshot (and the WAL) for long. Errors end it quietly: it is only an
+ * optimisation, and the point reads report what is wrong. */
+static void tree_preload(tree_cache *c, const char *path, dev_t dev, ino_t ino)
+{
+    sqlite3 *db = NULL;      /* closed below */
+    sqlite3_stmt *st = NULL; /* finalized below */
+    struct stat f;
+    /* The file is opened by sqlite3_open_v2; checked after it, the path naming
+     * the cache's file means the connection reads that file, not one put in its
+     * place since the cache was made. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+        stat(path, &f) == 0 && f.st_dev == dev && f.st_ino == ino &&
+        sqlite3_busy_timeout(db, 1000) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT id, hash FROM tree WHERE id >= ?1 AND id < ?2 ORDER BY id "
+                           "DESC LIMIT ?3",
+                           -1, &st, NULL) == SQLITE_OK) {
+        uint64_t left = tree_cache_entries(c);
+        int64_t below = INT64_MAX;
+        sqlite3_bind_int64(st, 1, (int64_t)STORE_TREE_MIN_LEVEL << TREE_INDEX_BITS);
+        while (left && !tree_cache_stopping(c)) {
+            int64_t n = left < PRELOAD_BATCH ? (int64_t)left : PRELOAD_BATCH, got = 0;
+            sqlite3_bind_int64(st, 2, below);
+            sqlite3_bind_int64(st, 3, n);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                below = sqlite3_column_int64(st, 0);
+                if (sqlite3_column_bytes(st, 1) == 32)
+                    tree_cache_put(c, below, sqlite3_column_blob(st, 1));
+                got++;
+            }
+            sqlite3_reset(st);
+            tree_cache_preloaded(c, (uint64_t)got);
+            left -= (uint64_t)got;
+            if (got < n) break;
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+void sqlite_tree_cache_attach(sqlite_store *s)
+{
+    struct stat f;
+    if (stat(s->base.uri, &f) == 0)
+        tree_cache_acquire(f.st_dev, f.st_ino, s->ncache.budget, s->base.uri, tree_preload,
+                           &s->ncache.shared);
+}
+
+/* True when this connection sees only committed rows: it holds no write
+ * transaction (in_tx is ours; txn_state also catches one begun by hand). */
+static bool sees_committed(sqlite_store *s)
+{
+    return !s->in_tx && sqlite3_txn_state(s->db, NULL) != SQLITE_TXN_WRITE;
 }
 
 /* Prepares *st on first use. When preparing fails because `table` does not
@@ -202,9 +283,26 @@ int sqlite_tree_get(store *stp, int level, int64_t index, uint8_t out[32], bool 
 {
     sqlite_store *s = (sqlite_store *)stp;
     *found = false;
+    if (s->read_only && !s->ncache.proof_pages) {
+        /* Only a bigger cache: failing to get it changes no answer. */
+        sqlite3_exec(s->db, "PRAGMA cache_size=" SQLITE_PROOF_CACHE, NULL, NULL, NULL);
+        s->ncache.proof_pages = true;
+    }
     int64_t id = 0;
     if (node_id(s, level, index, &id, err)) return HB_EINTERNAL;
-    return node_read(s, id, out, found, err);
+    tree_cache *c = s->ncache.shared;
+    if (c && tree_cache_get(c, id, out)) {
+        s->ncache.hits++;
+        *found = true;
+        return 0;
+    }
+    s->ncache.sql++;
+    int rc = node_read(s, id, out, found, err);
+    if (!rc && *found && c && sees_committed(s)) {
+        tree_cache_put(c, id, out);
+        tree_cache_miss(c);
+    }
+    return rc;
 }
 
 int sqlite_leaf_hashes(store *stp, int64_t from, size_t n, uint8_t (*out)[32], size_t *got,

@@ -59,6 +59,18 @@ typedef struct {
     uint8_t hash[32];
 } store_node;
 
+/* One range of nodes of one level for tree_range: set level, from, n and out
+ * (room for n hashes); tree_range sets got and bad_len. */
+typedef struct {
+    int level;
+    int64_t from;
+    size_t n;
+    uint8_t (*out)[32];
+    size_t got;  /* nodes stored from `from` on, without a gap */
+    int bad_len; /* -1, or the length of node from + got's stored hash when that
+                  * (not 32 bytes: a hand-edited file) is what ended the span */
+} store_tree_span;
+
 /* A signed tree head as stored: the checkpoint (note.h) and the figures in it. */
 #define STORE_NOTE_MAX 4096
 typedef struct {
@@ -113,6 +125,13 @@ struct store_ops {
     int (*tree_put)(store *s, const store_node *nodes, size_t n, hb_err *err);
     /* *found false when the node is not stored. */
     int (*tree_get)(store *s, int level, int64_t index, uint8_t out[32], bool *found, hb_err *err);
+    /* Several ranges of stored nodes in one call (verify reads every stored node
+     * of a block of leaves at once): for each span, the nodes (level, from) ..
+     * (level, from + n - 1) in order into out; got how many of them are stored
+     * from `from` on without a gap: the first one missing, or stored with a hash
+     * that is not 32 bytes (bad_len), ends the span. 0, or HB_EINTERNAL on a
+     * storage failure or a span out of range. */
+    int (*tree_range)(store *s, store_tree_span *spans, size_t n, hb_err *err);
     /* Leaf hashes of seqs from .. from+n-1, in order, into out; *got how many exist
      * (fewer at the end of the log). */
     int (*leaf_hashes)(store *s, int64_t from, size_t n, uint8_t (*out)[32], size_t *got,
@@ -219,6 +238,10 @@ static inline int store_tree_get(store *s, int level, int64_t index, uint8_t out
                                  hb_err *e)
 {
     return s->ops->tree_get(s, level, index, out, found, e);
+}
+static inline int store_tree_range(store *s, store_tree_span *spans, size_t n, hb_err *e)
+{
+    return s->ops->tree_range(s, spans, n, e);
 }
 static inline int store_leaf_hashes(store *s, int64_t from, size_t n, uint8_t (*out)[32],
                                     size_t *got, hb_err *e)
