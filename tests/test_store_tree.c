@@ -1143,25 +1143,9 @@ static void proof_connections_take_a_bigger_page_cache(void **st)
 
 /* A log of `n` events whose tree is stored as the ledger stores it (levels >=
  * STORE_TREE_MIN_LEVEL); roots[k] gets the root of the first k events. */
-typedef struct {
-    store_node *nodes; /* owned by the caller of build_log */
-    size_t n;
-} emitted;
-
-static int emit_node(void *ctx, int level, uint64_t index, const uint8_t h[MERKLE_HASH])
-{
-    emitted *em = ctx;
-    if (level < STORE_TREE_MIN_LEVEL) return 0;
-    store_node *nd = &em->nodes[em->n++];
-    nd->level = level;
-    nd->index = (int64_t)index;
-    memcpy(nd->hash, h, 32);
-    return 0;
-}
-
 static void build_log(store *w, int n, uint8_t (*roots)[32])
 {
-    emitted em = {calloc((size_t)n, sizeof(store_node)), 0}; /* freed below */
+    tu_emitted em = {calloc((size_t)n, sizeof(store_node)), 0}; /* freed below */
     assert_non_null(em.nodes);
     merkle_frontier f;
     merkle_frontier_init(&f);
@@ -1173,7 +1157,7 @@ static void build_log(store *w, int n, uint8_t (*roots)[32])
         memcpy(h, &i, sizeof i);
         store_row r = {i, (const uint8_t *)"{}", 2, h};
         assert_int_equal(store_append(w, &r, 1, &e), 0);
-        assert_int_equal(merkle_frontier_push(&f, h, emit_node, &em), 0);
+        assert_int_equal(merkle_frontier_push(&f, h, tu_emit_node, &em), 0);
         merkle_frontier_root(&f, roots[i]);
     }
     assert_int_equal(store_tree_put(w, em.nodes, em.n, &e), 0);

@@ -242,31 +242,15 @@ enum { EVENTS = 6000, FIRST = 300, BATCH = 37, READERS = 4, MIN_PROOFS = 300 };
 
 static uint8_t leaves[EVENTS + 1][32], roots[EVENTS + 1][32];
 
-typedef struct {
-    store_node *nodes; /* owned by the writer; freed at its end */
-    size_t n;
-} emitted;
-
-static int emit_node(void *ctx, int level, uint64_t index, const uint8_t h[MERKLE_HASH])
-{
-    emitted *em = ctx;
-    if (level < STORE_TREE_MIN_LEVEL) return 0;
-    store_node *nd = &em->nodes[em->n++];
-    nd->level = level;
-    nd->index = (int64_t)index;
-    memcpy(nd->hash, h, 32);
-    return 0;
-}
-
 /* Appends seqs from..to with their stored nodes, in one transaction. */
-static int append_batch(store *w, merkle_frontier *f, int from, int to, emitted *em, hb_err *e)
+static int append_batch(store *w, merkle_frontier *f, int from, int to, tu_emitted *em, hb_err *e)
 {
     em->n = 0;
     int rc = store_begin(w, e);
     for (int i = from; !rc && i <= to; i++) {
         store_row r = {i, (const uint8_t *)"{}", 2, leaves[i]};
         rc = store_append(w, &r, 1, e);
-        if (!rc) merkle_frontier_push(f, leaves[i], emit_node, em);
+        if (!rc) merkle_frontier_push(f, leaves[i], tu_emit_node, em);
     }
     if (!rc) rc = store_tree_put(w, em->nodes, em->n, e);
     if (!rc) return store_commit(w, e);
@@ -357,7 +341,7 @@ static void proofs_while_appending(const char *budget)
     store *w = NULL;
     hb_err e = {0};
     assert_int_equal(store_open(path, STORE_CREATE, &w, &e), 0);
-    emitted em = {calloc(EVENTS, sizeof(store_node)), 0}; /* freed below */
+    tu_emitted em = {calloc(EVENTS, sizeof(store_node)), 0}; /* freed below */
     assert_non_null(em.nodes);
     merkle_frontier_init(&f);
     assert_int_equal(append_batch(w, &f, 1, FIRST, &em, &e), 0);

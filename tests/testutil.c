@@ -1,6 +1,7 @@
 #include "testutil.h"
 #include "http/app.h"
 #include "ledger/ledger.h"
+#include "store/store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,15 @@ struct http_app *tu_example_app(const char *name, int64_t *events)
     if (rc) fprintf(stderr, "http_app_open: %s\n", err.msg);
     assert_int_equal(rc, 0);
     return app;
+}
+
+int tu_emit_node(void *ctx, int level, uint64_t index, const uint8_t h[32])
+{
+    tu_emitted *em = ctx;
+    if (level < STORE_TREE_MIN_LEVEL) return 0;
+    store_node *nd = (store_node *)em->nodes + em->n++;
+    nd->level = level;
+    nd->index = (int64_t)index;
+    memcpy(nd->hash, h, 32);
+    return 0;
 }

@@ -28,4 +28,14 @@ struct http_app *tu_example_app(const char *name, int64_t *events);
 
 /* Path of the built habeas binary. */
 const char *tu_habeas(void);
+
+/* Collects the tree nodes a merkle_frontier completes that the ledger stores
+ * (levels >= STORE_TREE_MIN_LEVEL), for tests that build a log by hand: pass
+ * tu_emit_node and a tu_emitted whose nodes array (the caller's, freed by the
+ * caller) has room for every node. */
+typedef struct {
+    void *nodes; /* store_node[]: the caller's */
+    size_t n;
+} tu_emitted;
+int tu_emit_node(void *ctx, int level, uint64_t index, const uint8_t h[32]);
 #endif
