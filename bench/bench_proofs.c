@@ -272,6 +272,29 @@ static int check_consistency(store *st, const log_consistency *p, bool deep)
     return 0;
 }
 
+/* The store's counters when a timed call starts; sample_end files its figures. */
+typedef struct {
+    unsigned long reads, hits, pages;
+    double t0;
+} sample;
+
+static sample sample_begin(void)
+{
+    sample b = {sql_reads(), cache_hits(), page_reads(), 0};
+    b.t0 = now_ns();
+    return b;
+}
+
+/* Call k of the timed part, or nothing while warming up (k < 0). */
+static void sample_end(const sample *b, double t, stats *s, long k)
+{
+    if (k < 0) return;
+    s->ns[k] = t - b->t0;
+    s->rd[k] = sql_reads() - b->reads;
+    s->hit[k] = cache_hits() - b->hits;
+    s->pg[k] = page_reads() - b->pages;
+}
+
 /* warmup + n inclusion proofs; the last n timed into s. */
 static int run_inclusion(store *st, int64_t size, size_t warmup, size_t n, stats *s)
 {
@@ -281,19 +304,12 @@ static int run_inclusion(store *st, int64_t size, size_t warmup, size_t n, stats
         int64_t sz = 1 + (int64_t)rnd((uint64_t)size);
         int64_t seq = 1 + (int64_t)rnd((uint64_t)sz);
         if (i == warmup) settle();
-        unsigned long r0 = sql_reads(), h0 = cache_hits(), g0 = page_reads();
-        double t0 = now_ns();
+        sample b = sample_begin();
         int rc = log_prove(st, seq, sz, &p, &e);
-        double t = now_ns() - t0;
-        unsigned long r = sql_reads() - r0, h = cache_hits() - h0, g = page_reads() - g0;
+        double t = now_ns();
+        sample_end(&b, t, s, (long)i - (long)warmup);
         if (rc) return fail("log_prove", &e);
         if (check_inclusion(st, &p, i < CHECKED)) return 1;
-        if (i >= warmup) {
-            s->ns[i - warmup] = t;
-            s->rd[i - warmup] = r;
-            s->hit[i - warmup] = h;
-            s->pg[i - warmup] = g;
-        }
     }
     s->n = n;
     return 0;
@@ -307,19 +323,12 @@ static int run_consistency(store *st, int64_t size, size_t warmup, size_t n, sta
         int64_t first = 1 + (int64_t)rnd((uint64_t)size);
         int64_t second = first + (int64_t)rnd((uint64_t)(size - first + 1));
         if (i == warmup) settle();
-        unsigned long r0 = sql_reads(), h0 = cache_hits(), g0 = page_reads();
-        double t0 = now_ns();
+        sample b = sample_begin();
         int rc = log_consistent(st, first, second, &p, &e);
-        double t = now_ns() - t0;
-        unsigned long r = sql_reads() - r0, h = cache_hits() - h0, g = page_reads() - g0;
+        double t = now_ns();
+        sample_end(&b, t, s, (long)i - (long)warmup);
         if (rc) return fail("log_consistent", &e);
         if (check_consistency(st, &p, i < CHECKED)) return 1;
-        if (i >= warmup) {
-            s->ns[i - warmup] = t;
-            s->rd[i - warmup] = r;
-            s->hit[i - warmup] = h;
-            s->pg[i - warmup] = g;
-        }
     }
     s->n = n;
     return 0;
