@@ -26,6 +26,7 @@
 typedef struct {
     store base; /* first, so a store * is a sqlite_store * */
     sqlite3 *db;
+    bool readahead;     /* read-only: through the readahead VFS ($HABEAS_READAHEAD) */
     sqlite3_stmt *ins;  /* INSERT one row; prepared once, reused by every append */
     sqlite3_stmt *scan; /* SELECT a seq range */
     sqlite3_stmt *max;  /* SELECT MAX(seq) */

@@ -7,6 +7,7 @@
  * only uncommitted frames that recovery ignores; synchronous=FULL, so COMMIT returns
  * only once the WAL is on disk. */
 #include "store/sqlite_internal.h"
+#include "store/sqlite_readahead.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -103,7 +104,12 @@ static sqlite_store *store_new(const char *path, hb_err *err)
 
 static int db_connect(sqlite_store *s, int flags, hb_err *err)
 {
-    if (sqlite3_open_v2(s->base.uri, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    /* Read-only connections read ahead on scans (sqlite_readahead.h); without
+     * the VFS they read page by page, as the writer does. */
+    const char *vfs = NULL;
+    if ((flags & SQLITE_OPEN_READONLY) && s->readahead && sqlite_readahead_register() == SQLITE_OK)
+        vfs = SQLITE_RA_VFS;
+    if (sqlite3_open_v2(s->base.uri, &s->db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
         if (!s->db) return hb_fail(err, HB_EINTERNAL, "out of memory");
         return hb_fail(err, HB_EINTERNAL, "%s: cannot open: %s (check the file's permissions)",
                        s->base.uri, sqlite3_errmsg(s->db));
@@ -244,8 +250,10 @@ int store_sqlite_open(const char *path, store_mode mode, store **out, hb_err *er
     sqlite_store *s = store_new(path, err);
     if (!s) return HB_EINTERNAL;
     bool made = false;
-    /* First: a bad $HABEAS_TREE_CACHE refuses the open before any file is made. */
+    /* First: a bad $HABEAS_TREE_CACHE or $HABEAS_READAHEAD refuses the open
+     * before any file is made. */
     int rc = sqlite_tree_cache_init(s, err);
+    if (!rc) rc = sqlite_readahead_env(&s->readahead, err);
     if (!rc)
         rc = mode == STORE_CREATE ? create_new(s, &made, err)
              : mode == STORE_READ ? open_read(s, err)
