@@ -10,8 +10,9 @@
 # nearest to the mean record, the ratios, and the goal (verify >= 70 % of raw
 # SHA-256 on large blocks) marked met or MISSED. Then, once each as reference
 # lines, not the goal: `habeas verify --deep` (every record also decoded and
-# re-canonicalised) and `HABEAS_HASH=openssl habeas verify` (every hash by
-# libcrypto, one at a time, instead of libipsec-mb's multi-buffer SHA-256).
+# re-canonicalised), `HABEAS_HASH=openssl habeas verify` (every hash by
+# libcrypto, one at a time, instead of libipsec-mb's multi-buffer SHA-256) and
+# `HABEAS_READAHEAD=0 habeas verify` (every page read alone, not 256 KiB at once).
 # The rounds hash with the engine HABEAS_HASH names (unset: libipsec-mb where
 # habeas was built with it and the CPU has AVX2, else libcrypto). See
 # docs/bench.md.
@@ -168,6 +169,13 @@ read -r OSSL_WALL OSSL_USER OSSL_SYS <"$TMP/time.out"
 OSSL_V=$(awk -v b="$BYTES" -v t="$OSSL_WALL" 'BEGIN { printf "%.0f", b / t }')
 OSSL_NS=$(awk -v u="$OSSL_USER" -v s="$OSSL_SYS" -v n="$RECORDS" 'BEGIN { printf "%.0f", (u + s) * 1e9 / n }')
 
+# Once, for reference: every page read alone, what the readahead VFS saves.
+{ time HABEAS_READAHEAD=0 "$HABEAS" verify --db "$DB" >"$TMP/nora-verify.out" 2>&1; } 2>"$TMP/time.out" ||
+    die "HABEAS_READAHEAD=0 verify failed: $(cat "$TMP/nora-verify.out")"
+read -r NORA_WALL NORA_USER NORA_SYS <"$TMP/time.out"
+NORA_V=$(awk -v b="$BYTES" -v t="$NORA_WALL" 'BEGIN { printf "%.0f", b / t }')
+NORA_NS=$(awk -v u="$NORA_USER" -v s="$NORA_SYS" -v n="$RECORDS" 'BEGIN { printf "%.0f", (u + s) * 1e9 / n }')
+
 median() { # KEY
     local r
     for r in $(seq "$ROUNDS"); do echo "${R[$1,$r]}"; done | sort -g |
@@ -183,6 +191,7 @@ echo "  figure (median of $ROUNDS)              measured           goal"
 printf '  %-36s %-18s %s\n' "habeas verify" "$(mb "$(median verify)")" "(wall $(median wall) s, $(median cpu_ns) ns CPU per record)"
 printf '  %-36s %-18s %s\n' "habeas verify --deep (once)" "$(mb "$DEEP")" "(reference: wall $DEEP_WALL s, $DEEP_NS ns CPU per record, $(pct "$(awk -v a="$DEEP" -v b="$(median big)" 'BEGIN { print a / b }')") of large blocks)"
 printf '  %-36s %-18s %s\n' "HABEAS_HASH=openssl verify (once)" "$(mb "$OSSL_V")" "(reference: wall $OSSL_WALL s, $OSSL_NS ns CPU per record, $(pct "$(awk -v a="$OSSL_V" -v b="$(median big)" 'BEGIN { print a / b }')") of large blocks)"
+printf '  %-36s %-18s %s\n' "HABEAS_READAHEAD=0 verify (once)" "$(mb "$NORA_V")" "(reference: wall $NORA_WALL s, $NORA_NS ns CPU per record, $(pct "$(awk -v a="$NORA_V" -v b="$(median big)" 'BEGIN { print a / b }')") of large blocks)"
 printf '  %-36s %-18s %s\n' "openssl sha256, large blocks" "$(mb "$(median big)")" "(reference: one core)"
 printf '  %-36s %-18s %s\n' "openssl sha256, $MATCHED-byte blocks" "$(mb "$(median matched)")" "(reference: mean record $MEAN bytes)"
 printf '  %-36s %-18s %-16s %s\n' "verify / sha256 large blocks" "$(pct "$RATIO")" ">= $GOAL_PCT %" "$VERDICT"
