@@ -106,8 +106,12 @@ static char *dump(const ledger *l)
 
 static char *export_s(ledger *l, int64_t from)
 {
-    char *p = NULL;
-    size_t n = 0;
+    /* Static: the stream keeps their addresses until fclose, which GCC's
+     * -Wdangling-pointer (at -O3) cannot see through for locals. */
+    static char *p;
+    static size_t n;
+    p = NULL;
+    n = 0;
     FILE *f = open_memstream(&p, &n);
     hb_err e = {0};
     int rc = ledger_export(l, from, f, &e);
